@@ -1,0 +1,94 @@
+package dev.cairn.cache.core;
+
+/**
+ * The {@link MutableEntry} an entry processor sees: it records the processor's intent and applies
+ * it through the key's {@link TieredCache.Slot} when the processor returns, so a processor that
+ * throws leaves the cache unchanged.
+ */
+final class ProcessedEntry<K, V> implements MutableEntry<K, V> {
+
+  private enum Action { NONE, SET, REMOVE }
+
+  private final TieredCache<K, V>.Slot slot;
+  private V original;
+  private boolean loaded;
+  private boolean accessed;
+  private Action action = Action.NONE;
+  private V value;
+
+  ProcessedEntry(TieredCache<K, V>.Slot slot) {
+    this.slot = slot;
+  }
+
+  <R> R run(EntryProcessor<K, V, R> processor) {
+    R result = processor.process(this);
+    switch (action) {
+      case SET -> {
+        load();
+        slot.store(value);
+      }
+      case REMOVE -> {
+        if (load() != null) {
+          slot.delete();
+        }
+      }
+      case NONE -> {
+        if (accessed) {
+          slot.touch();
+        }
+      }
+    }
+    return result;
+  }
+
+  private V load() {
+    if (!loaded) {
+      original = slot.load(true);
+      loaded = true;
+    }
+    return original;
+  }
+
+  @Override
+  public K getKey() {
+    return slot.key;
+  }
+
+  @Override
+  public boolean exists() {
+    return switch (action) {
+      case SET -> true;
+      case REMOVE -> false;
+      case NONE -> load() != null;
+    };
+  }
+
+  @Override
+  public V getValue() {
+    return switch (action) {
+      case SET -> value;
+      case REMOVE -> null;
+      case NONE -> {
+        V current = load();
+        if (!accessed) {
+          accessed = true;
+          slot.countGet(current);
+        }
+        yield current;
+      }
+    };
+  }
+
+  @Override
+  public void setValue(V newValue) {
+    java.util.Objects.requireNonNull(newValue, "value");
+    action = Action.SET;
+    value = newValue;
+  }
+
+  @Override
+  public void remove() {
+    action = Action.REMOVE;
+    value = null;
+  }
+}

@@ -1,0 +1,797 @@
+package dev.cairn.cache.core;
+
+import static dev.cairn.cache.core.MemoryEntry.ETERNAL;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.cairn.cache.core.tier.LowerTier;
+import dev.cairn.cache.core.tier.TierEntry;
+import dev.cairn.cache.core.tier.TierWrite;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * A cache that stacks a bounded memory tier (Caffeine) over an optional authoritative lower tier,
+ * such as Cairn's disk tier, flushed write-behind.
+ *
+ * <p><b>Atomicity.</b> Every operation on one key takes effect at a single instant, across all
+ * tiers. One mechanism gives this: a striped lock per key hash, held for the whole operation. A
+ * read that hits memory takes no lock: memory only ever holds the latest value, because writes and
+ * promotions from below happen under the key's lock.
+ *
+ * <p><b>Tiers.</b> Reads go memory, then the write-behind buffer, then the lower tier; a hit below
+ * memory is promoted into memory. Writes go to the buffer (coalesced per key; a removal is a
+ * tombstone), then to memory; the buffer is flushed to the lower tier in batches. Since the lower
+ * tier plus the buffer always hold every live entry, evicting from memory loses nothing. Without a
+ * lower tier the cache is a plain bounded memory cache and evictions drop entries.
+ *
+ * <p><b>Expiry</b> follows JSR-107: see {@link Expiry}. Expiration times are stored with entries in
+ * every tier, so they survive a restart, and an expired entry is never served. Expiry is checked
+ * when an entry is read; an expired entry left unread in memory is dropped by the size bound.
+ *
+ * <p>Create instances with {@link #builder(String)}. Null keys and values are rejected with a
+ * {@link NullPointerException}; every operation on a closed cache throws
+ * {@link IllegalStateException}.
+ *
+ * @param <K> the key type; its {@code hashCode} must be stable across restarts when a persistent
+ *     lower tier is used, since it picks the key's segment
+ * @param <V> the value type
+ */
+public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoCloseable {
+
+  // Enough stripes that two keys rarely share one on a small machine, few enough to lock all.
+  private static final int STRIPES = 256;
+
+  private final String name;
+  private final Cache<K, MemoryEntry<V>> memory;
+  private final ConcurrentMap<K, MemoryEntry<V>> memoryMap;
+  private final LowerTier<K, V> lower;
+  private final WriteBehind<K, V> writeBehind;
+  private final int segments;
+  private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+  private final Expiry<? super K, ? super V> expiry;
+  private final CacheClock clock;
+  private final EventDispatcher<K, V> events;
+  private final StatisticsCounters stats = new StatisticsCounters();
+  private final Duration closeTimeout;
+  // Read on every operation; switching statistics at run time is a JSR-107 management feature.
+  private volatile boolean statisticsEnabled;
+  private volatile boolean closed;
+
+  TieredCache(TieredCacheBuilder<K, V> builder) {
+    this.name = builder.name;
+    this.expiry = builder.expiry;
+    this.clock = builder.clock;
+    this.segments = builder.segments;
+    this.statisticsEnabled = builder.statisticsEnabled;
+    this.closeTimeout = builder.writeBehind.closeTimeout();
+    this.events = new EventDispatcher<>(name, builder.eventExecutor);
+    for (int i = 0; i < STRIPES; i++) {
+      stripes[i] = new ReentrantLock();
+    }
+    this.memory = builder.buildMemoryTier(this::onMemoryEviction);
+    this.memoryMap = memory.asMap();
+    this.lower = builder.lowerTier;
+    if (lower == null) {
+      this.writeBehind = null;
+    } else {
+      this.writeBehind = new WriteBehind<>(name, lower, segments, builder.writeBehind);
+    }
+  }
+
+  void start() {
+    if (lower != null) {
+      lower.open(new dev.cairn.cache.core.tier.TierContext(name, segments, clock));
+      writeBehind.start();
+    }
+  }
+
+  /** Starts building a cache with the given name, used in metrics, logs and error messages. */
+  public static <K, V> TieredCacheBuilder<K, V> builder(String name) {
+    return new TieredCacheBuilder<>(name);
+  }
+
+  /** Returns the cache's name. */
+  public String name() {
+    return name;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /**
+   * Returns the value for the key, or {@code null}. A memory hit takes no lock and allocates
+   * nothing; a miss looks below memory under the key's lock and promotes what it finds.
+   */
+  public V get(K key) {
+    Objects.requireNonNull(key, "key");
+    checkOpen();
+    boolean statistics = statisticsEnabled;
+    long start = statistics ? System.nanoTime() : 0L;
+    MemoryEntry<V> entry = memory.getIfPresent(key);
+    V value;
+    Duration access = null;
+    if (entry != null && !isExpired(entry.expiresAt())
+        && (expiry == null || (access = expiry.expireAfterAccess(key, entry.value())) == null)) {
+      value = entry.value();
+      if (statistics) {
+        stats.hits.increment();
+        stats.memoryHits.increment();
+      }
+    } else {
+      Duration accessed = access;
+      value = withKey(key, slot -> slot.get(entry, accessed));
+    }
+    if (statistics) {
+      stats.getNanos.add(System.nanoTime() - start);
+    }
+    return value;
+  }
+
+  /** Returns the values found for the keys; keys without a value are left out. */
+  public Map<K, V> getAll(Set<? extends K> keys) {
+    Objects.requireNonNull(keys, "keys");
+    Map<K, V> found = new LinkedHashMap<>();
+    for (K key : keys) {
+      V value = get(key);
+      if (value != null) {
+        found.put(key, value);
+      }
+    }
+    return found;
+  }
+
+  /** Returns whether the cache holds a value for the key; counts no statistics, promotes nothing. */
+  public boolean containsKey(K key) {
+    Objects.requireNonNull(key, "key");
+    checkOpen();
+    MemoryEntry<V> entry = memory.getIfPresent(key);
+    if (entry != null && !isExpired(entry.expiresAt())) {
+      return true;
+    }
+    return withKey(key, slot -> slot.load(false) != null);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /** Stores the value, replacing any other. */
+  public void put(K key, V value) {
+    Objects.requireNonNull(value, "value");
+    timedPut(key, slot -> {
+      slot.load(false);
+      return slot.store(value);
+    });
+  }
+
+  /** Stores every mapping, one key at a time; each key is atomic, the whole is not. */
+  public void putAll(Map<? extends K, ? extends V> map) {
+    Objects.requireNonNull(map, "map");
+    map.forEach((key, value) -> {
+      Objects.requireNonNull(key, "a key in map");
+      Objects.requireNonNull(value, "a value in map");
+    });
+    map.forEach(this::put);
+  }
+
+  /** Stores the value unless the key has one; returns whether it stored. */
+  public boolean putIfAbsent(K key, V value) {
+    Objects.requireNonNull(value, "value");
+    return timedPut(key, slot -> {
+      if (slot.load(false) != null) {
+        slot.countHit();
+        return false;
+      }
+      slot.countMiss();
+      return slot.store(value);
+    });
+  }
+
+  /** Stores the value and returns the one it replaced, or {@code null}. */
+  public V getAndPut(K key, V value) {
+    Objects.requireNonNull(value, "value");
+    return timedPut(key, slot -> {
+      V old = slot.load(true);
+      slot.countGet(old);
+      slot.store(value);
+      return old;
+    });
+  }
+
+  /** Replaces the value if the key has one; returns whether it did. */
+  public boolean replace(K key, V value) {
+    Objects.requireNonNull(value, "value");
+    return timedPut(key, slot -> {
+      V old = slot.load(true);
+      slot.countGet(old);
+      return old != null && slot.store(value);
+    });
+  }
+
+  /** Replaces the value if the key holds {@code oldValue}; returns whether it did. */
+  public boolean replace(K key, V oldValue, V newValue) {
+    Objects.requireNonNull(oldValue, "oldValue");
+    Objects.requireNonNull(newValue, "newValue");
+    return timedPut(key, slot -> {
+      V current = slot.load(true);
+      slot.countGet(current);
+      if (current == null) {
+        return false;
+      }
+      if (!current.equals(oldValue)) {
+        slot.touch();
+        return false;
+      }
+      return slot.store(newValue);
+    });
+  }
+
+  /** Replaces the value if the key has one; returns the value replaced, or {@code null}. */
+  public V getAndReplace(K key, V value) {
+    Objects.requireNonNull(value, "value");
+    return timedPut(key, slot -> {
+      V old = slot.load(true);
+      slot.countGet(old);
+      if (old != null) {
+        slot.store(value);
+      }
+      return old;
+    });
+  }
+
+  /** Removes the key's value; returns whether there was one. */
+  public boolean remove(K key) {
+    return timedRemove(key, slot -> slot.load(false) != null && slot.delete());
+  }
+
+  /** Removes the key's value if it equals {@code value}; returns whether it did. */
+  public boolean remove(K key, V value) {
+    Objects.requireNonNull(value, "value");
+    return timedRemove(key, slot -> {
+      V current = slot.load(true);
+      slot.countGet(current);
+      if (current == null) {
+        return false;
+      }
+      if (!current.equals(value)) {
+        slot.touch();
+        return false;
+      }
+      return slot.delete();
+    });
+  }
+
+  /** Removes the key's value and returns it, or {@code null}. */
+  public V getAndRemove(K key) {
+    return timedRemove(key, slot -> {
+      V old = slot.load(true);
+      slot.countGet(old);
+      if (old != null) {
+        slot.delete();
+      }
+      return old;
+    });
+  }
+
+  /**
+   * Runs an entry processor atomically on the key, across every tier: the read-modify-write that
+   * JCache entry processors run on. If the processor throws, the cache is unchanged and the
+   * exception reaches the caller.
+   */
+  public <R> R invoke(K key, EntryProcessor<K, V, R> processor) {
+    Objects.requireNonNull(processor, "processor");
+    return withKey(key, slot -> new ProcessedEntry<>(slot).run(processor));
+  }
+
+  /**
+   * Atomically computes a new value from the current one ({@code null} if none); a {@code null}
+   * result removes the entry. Returns the new value.
+   */
+  public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remapping) {
+    Objects.requireNonNull(remapping, "remapping");
+    return invoke(key, entry -> {
+      V next = remapping.apply(entry.getKey(), entry.getValue());
+      if (next == null) {
+        entry.remove();
+      } else {
+        entry.setValue(next);
+      }
+      return next;
+    });
+  }
+
+  /**
+   * Removes every entry from every tier, firing no events. Other operations wait meanwhile: this
+   * takes every key's lock.
+   */
+  public void clear() {
+    checkOpen();
+    withAllKeys(() -> {
+      if (writeBehind != null) {
+        writeBehind.withAllLanes(() -> {
+          writeBehind.clearBuffers();
+          for (int segment = 0; segment < segments; segment++) {
+            lower.clear(segment);
+          }
+        });
+      }
+      memory.invalidateAll();
+    });
+  }
+
+  // ---------------------------------------------------------------- whole cache
+
+  /**
+   * Iterates over the live entries of every tier, each key once. Weakly consistent: it reflects
+   * some of the changes made while it runs. Each entry returned counts as a hit; entries read from
+   * below are not promoted. {@link Iterator#remove()} removes the last key returned.
+   */
+  @Override
+  public Iterator<Map.Entry<K, V>> iterator() {
+    checkOpen();
+    return new CacheIterator<>(this, lower == null ? null : writeBehind, lower, segments,
+        memoryMap.keySet());
+  }
+
+  /** Reads one key for the iterator: counts a hit, promotes nothing; {@code null} if gone. */
+  V readForIteration(K key) {
+    V value = withKey(key, slot -> slot.load(false));
+    if (value != null && statisticsEnabled) {
+      stats.hits.increment();
+    }
+    return value;
+  }
+
+  /** Counts the live entries exactly; with a lower tier this reads every key, so it is slow. */
+  public long size() {
+    long count = 0;
+    CacheIterator<K, V> keys = new CacheIterator<>(this, writeBehind, lower, segments,
+        memoryMap.keySet());
+    while (keys.hasNextKey()) {
+      K key = keys.nextKey();
+      if (withKey(key, slot -> slot.load(false)) != null) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Returns a quick estimate of the entries held: the memory tier's count, or, with a lower tier,
+   * its count plus the pending writes. Expired entries not yet dropped are included.
+   */
+  public long estimatedSize() {
+    return lower == null ? memory.estimatedSize() : lower.size() + writeBehind.pendingCount();
+  }
+
+  /** Returns how many entries the memory tier holds now (its weighted size if bounded by weight). */
+  public long memoryTierSize() {
+    memory.cleanUp();
+    return memory.policy().eviction()
+        .map(eviction -> eviction.weightedSize().orElse(memory.estimatedSize()))
+        .orElse(memory.estimatedSize());
+  }
+
+  /**
+   * Makes every write acknowledged before this call durable in the lower tier: returns only once
+   * the lower tier has accepted each of them (or a later write of the same key). Without a lower
+   * tier this does nothing.
+   *
+   * @throws CacheWriteException if the lower tier refused a batch; the entries stay buffered and
+   *     are retried in the background
+   */
+  public void flush() {
+    checkOpen();
+    if (writeBehind != null) {
+      writeBehind.flush();
+    }
+  }
+
+  /**
+   * Flushes every buffered write to the lower tier and closes it. A lower tier that keeps failing
+   * is retried until the close timeout, after which the entries still buffered are reported lost
+   * in the {@link CacheWriteException} thrown. Closing twice does nothing.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    try {
+      if (writeBehind != null) {
+        writeBehind.close(closeTimeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CacheWriteException("Interrupted while closing cache '" + name + "'; "
+          + writeBehind.pendingCount() + " buffered entries were not written", e);
+    } finally {
+      if (lower != null) {
+        lower.close();
+      }
+      memory.invalidateAll();
+    }
+  }
+
+  /** Returns whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  // ---------------------------------------------------------------- events and statistics
+
+  /**
+   * Registers a listener for the given kinds of event. A synchronous listener has received the
+   * events of an operation before the operation returns, and an exception it throws reaches the
+   * caller; an asynchronous one is called later on the event executor and its exceptions are
+   * logged. Either way, events of one key arrive in the order the operations took effect.
+   */
+  public ListenerRegistration registerListener(CacheEventListener<K, V> listener,
+      Set<EventType> types, boolean synchronous) {
+    Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(types, "types");
+    if (types.isEmpty()) {
+      throw new IllegalArgumentException("types is empty: name at least one EventType to listen to");
+    }
+    return events.register(listener, types, synchronous)::run;
+  }
+
+  /** Registers a listener for every kind of event; see the other overload. */
+  public ListenerRegistration registerListener(CacheEventListener<K, V> listener,
+      boolean synchronous) {
+    return registerListener(listener, EnumSet.allOf(EventType.class), synchronous);
+  }
+
+  /** Returns a snapshot of the statistics. */
+  public CacheStatistics statistics() {
+    return stats.snapshot(writeBehind);
+  }
+
+  /** Resets the statistics counters to zero. */
+  public void clearStatistics() {
+    stats.reset();
+  }
+
+  /** Turns statistics on or off; when off, operations read no clock for them and count nothing. */
+  public void setStatisticsEnabled(boolean enabled) {
+    this.statisticsEnabled = enabled;
+  }
+
+  /** Returns whether statistics are being counted. */
+  public boolean isStatisticsEnabled() {
+    return statisticsEnabled;
+  }
+
+  /** Returns the lower tier's name, or {@code null} for a memory-only cache. */
+  public String lowerTierName() {
+    return lower == null ? null : lower.name();
+  }
+
+  @Override
+  public String toString() {
+    return "TieredCache[" + name + (lower == null ? ", memory only" : ", over " + lower.name())
+        + "]";
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("Cache '" + name + "' is closed");
+    }
+  }
+
+  private boolean isExpired(long expiresAt) {
+    return expiresAt != ETERNAL && expiresAt <= clock.currentTimeMillis();
+  }
+
+  private <R> R timedPut(K key, Function<Slot, R> body) {
+    boolean statistics = statisticsEnabled;
+    long start = statistics ? System.nanoTime() : 0L;
+    R result = withKey(key, body);
+    if (statistics) {
+      stats.putNanos.add(System.nanoTime() - start);
+    }
+    return result;
+  }
+
+  private <R> R timedRemove(K key, Function<Slot, R> body) {
+    boolean statistics = statisticsEnabled;
+    long start = statistics ? System.nanoTime() : 0L;
+    R result = withKey(key, body);
+    if (statistics) {
+      stats.removeNanos.add(System.nanoTime() - start);
+    }
+    return result;
+  }
+
+  /** Runs {@code body} under the key's lock, then waits for synchronous listeners. */
+  private <R> R withKey(K key, Function<Slot, R> body) {
+    Objects.requireNonNull(key, "key");
+    checkOpen();
+    int hash = spread(key.hashCode());
+    ReentrantLock lock = stripes[hash & (STRIPES - 1)];
+    R result;
+    lock.lock();
+    try {
+      result = body.apply(new Slot(key, segmentOf(hash, segments)));
+    } catch (RuntimeException | Error failure) {
+      lock.unlock();
+      try {
+        events.awaitSynchronous();
+      } catch (RuntimeException | Error listenerFailure) {
+        failure.addSuppressed(listenerFailure);
+      }
+      throw failure;
+    }
+    lock.unlock();
+    events.awaitSynchronous();
+    return result;
+  }
+
+  private void withAllKeys(Runnable action) {
+    int locked = 0;
+    try {
+      for (; locked < STRIPES; locked++) {
+        stripes[locked].lock();
+      }
+      action.run();
+    } finally {
+      for (int i = 0; i < locked; i++) {
+        stripes[i].unlock();
+      }
+    }
+  }
+
+  /** Mixes a hash code so that keys with similar hashes spread over stripes and segments. */
+  static int spread(int hashCode) {
+    int h = hashCode * 0x9E3779B9;
+    return h ^ (h >>> 16);
+  }
+
+  /** The key's segment, from the hash's high bits (the stripe uses the low ones). */
+  static int segmentOf(int spreadHash, int segments) {
+    return (int) (((spreadHash >>> 1) * (long) segments) >>> 31);
+  }
+
+  // Runs inside Caffeine's atomic removal of the entry, so it is ordered with the key's writes.
+  private void onMemoryEviction(K key, MemoryEntry<V> entry, RemovalCause cause) {
+    if (cause != RemovalCause.SIZE || key == null || entry == null) {
+      return;
+    }
+    boolean statistics = statisticsEnabled;
+    if (statistics) {
+      stats.memoryEvictions.increment();
+    }
+    if (lower == null) {
+      if (statistics) {
+        stats.evictions.increment();
+      }
+      events.publish(EventType.EVICTED, key, entry.value(), null, false);
+    }
+  }
+
+  private long expiresAt(Duration duration, long unchanged) {
+    if (duration == null) {
+      return unchanged;
+    }
+    long now = clock.currentTimeMillis();
+    if (duration.isZero() || duration.isNegative()) {
+      return now;
+    }
+    try {
+      long millis = duration.toMillis();
+      return millis >= ETERNAL - now ? ETERNAL : now + millis;
+    } catch (ArithmeticException tooLong) {
+      return ETERNAL;
+    }
+  }
+
+  /**
+   * One operation's view of one key, used while the key's lock is held: what the tiers hold, and
+   * the steps that change it. Every operation is built from these steps, so every one follows the
+   * same read and write paths.
+   */
+  final class Slot {
+    final K key;
+    final int segment;
+    private V value;
+    private long expiresAt;
+    private MemoryEntry<V> inMemory;
+
+    Slot(K key, int segment) {
+      this.key = key;
+      this.segment = segment;
+    }
+
+    /**
+     * Reads the key through the tiers: memory, pending buffer, lower tier. An expired entry found
+     * on the way is dropped from every tier (an EXPIRED event) and reads as absent. Counts tier
+     * statistics if {@code countTiers}.
+     */
+    V load(boolean countTiers) {
+      boolean statistics = countTiers && statisticsEnabled;
+      MemoryEntry<V> entry = memory.getIfPresent(key);
+      if (entry != null) {
+        if (statistics) {
+          stats.memoryHits.increment();
+        }
+        return found(entry.value(), entry.expiresAt(), entry);
+      }
+      if (statistics) {
+        stats.memoryMisses.increment();
+      }
+      if (lower == null) {
+        return absent();
+      }
+      TierWrite<K, V> pending = writeBehind.pending(segment, key);
+      V below;
+      long belowExpiresAt;
+      if (pending != null) {
+        below = pending.value();
+        belowExpiresAt = pending.expiresAtMillis();
+      } else {
+        TierEntry<V> stored = lower.read(segment, key);
+        below = stored == null ? null : stored.value();
+        belowExpiresAt = stored == null ? 0L : stored.expiresAtMillis();
+      }
+      if (statistics) {
+        (below == null ? stats.lowerMisses : stats.lowerHits).increment();
+      }
+      return below == null ? absent() : found(below, belowExpiresAt, null);
+    }
+
+    private V found(V found, long foundExpiresAt, MemoryEntry<V> memoryEntry) {
+      if (isExpired(foundExpiresAt)) {
+        value = found;
+        inMemory = memoryEntry;
+        if (statisticsEnabled) {
+          stats.expirations.increment();
+        }
+        writeTiers(null, 0L, EventType.EXPIRED, found);
+        return null;
+      }
+      value = found;
+      expiresAt = foundExpiresAt;
+      inMemory = memoryEntry;
+      return found;
+    }
+
+    private V absent() {
+      value = null;
+      inMemory = null;
+      return null;
+    }
+
+    /** The read path of a get that missed memory without a lock (or must change expiry). */
+    V get(MemoryEntry<V> seen, Duration seenAccess) {
+      V current = load(true);
+      countGet(current);
+      if (current == null) {
+        return null;
+      }
+      Duration access = (inMemory != null && inMemory == seen && seenAccess != null)
+          ? seenAccess
+          : (expiry == null ? null : expiry.expireAfterAccess(key, current));
+      long next = access == null ? expiresAt : expiresAt(access, expiresAt);
+      if (next != expiresAt) {
+        writeTiers(current, next, null, null);
+      } else if (inMemory == null) {
+        promote();
+      }
+      return current;
+    }
+
+    void countGet(V current) {
+      if (current == null) {
+        countMiss();
+      } else {
+        countHit();
+      }
+    }
+
+    void countHit() {
+      if (statisticsEnabled) {
+        stats.hits.increment();
+      }
+    }
+
+    void countMiss() {
+      if (statisticsEnabled) {
+        stats.misses.increment();
+      }
+    }
+
+    /** Applies the access expiry to a value just read (JSR-107: reads may change expiry). */
+    void touch() {
+      if (expiry == null || value == null) {
+        return;
+      }
+      long next = expiresAt(expiry.expireAfterAccess(key, value), expiresAt);
+      if (next != expiresAt) {
+        writeTiers(value, next, null, null);
+      }
+    }
+
+    /** Copies an entry found below into memory; no event, nothing written below. */
+    private void promote() {
+      MemoryEntry<V> entry = new MemoryEntry<>(value, expiresAt);
+      memoryMap.put(key, entry);
+      inMemory = entry;
+    }
+
+    /**
+     * Stores a value as a create or an update of what {@link #load} found, with the expiry the
+     * policy gives. Returns false if a create expired at once (JSR-107: it is not stored).
+     */
+    boolean store(V newValue) {
+      V old = value;
+      long next;
+      if (old == null) {
+        next = expiry == null ? ETERNAL : expiresAt(expiry.expireAfterCreate(key, newValue), ETERNAL);
+        if (next != ETERNAL && isExpired(next)) {
+          return false;
+        }
+      } else {
+        next = expiry == null ? expiresAt : expiresAt(expiry.expireAfterUpdate(key, newValue),
+            expiresAt);
+      }
+      writeTiers(newValue, next, old == null ? EventType.CREATED : EventType.UPDATED, old);
+      if (statisticsEnabled) {
+        stats.puts.increment();
+      }
+      return true;
+    }
+
+    /** Removes the value {@link #load} found; returns true. */
+    boolean delete() {
+      writeTiers(null, 0L, EventType.REMOVED, value);
+      if (statisticsEnabled) {
+        stats.removals.increment();
+      }
+      return true;
+    }
+
+    /**
+     * The one write path: the buffer first (it may refuse, leaving everything unchanged), then
+     * memory, publishing the event inside the memory tier's atomic update so that it is ordered
+     * with evictions of the same key.
+     */
+    private void writeTiers(V newValue, long newExpiresAt, EventType type, V oldValue) {
+      if (writeBehind != null && !(newValue == null && oldValue == null)) {
+        writeBehind.write(segment, new TierWrite<>(key, newValue, newExpiresAt));
+      }
+      MemoryEntry<V> entry = newValue == null ? null : new MemoryEntry<>(newValue, newExpiresAt);
+      if (type == null || !events.hasListeners()) {
+        if (entry == null) {
+          memoryMap.remove(key);
+        } else {
+          memoryMap.put(key, entry);
+        }
+      } else {
+        memoryMap.compute(key, (k, ignored) -> {
+          events.publish(type, k, oldValue,
+              type == EventType.EXPIRED || type == EventType.REMOVED ? null : newValue, true);
+          return entry;
+        });
+      }
+      value = newValue;
+      expiresAt = newExpiresAt;
+      inMemory = entry;
+    }
+
+    V currentValue() {
+      return value;
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package dev.cairn.cache.core;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalListener;
+import dev.cairn.cache.core.tier.LowerTier;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * Builds a {@link TieredCache}. Every setting has a default; the memory tier is always bounded
+ * (10,000 entries unless told otherwise).
+ *
+ * <pre>{@code
+ * TieredCache<String, User> users = TieredCache.<String, User>builder("users")
+ *     .maximumSize(50_000)
+ *     .expiry(Expiry.afterWrite(Duration.ofMinutes(10)))
+ *     .lowerTier(diskTier)                 // optional: without it the cache is memory only
+ *     .flushInterval(Duration.ofMillis(200))
+ *     .build();
+ * }</pre>
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class TieredCacheBuilder<K, V> {
+
+  final String name;
+  private long maximumSize = 10_000;
+  private long maximumWeight = -1;
+  private Weigher<? super K, ? super V> weigher;
+  Expiry<? super K, ? super V> expiry;
+  CacheClock clock = CacheClock.system();
+  boolean statisticsEnabled;
+  Executor eventExecutor = ForkJoinPool.commonPool();
+  LowerTier<K, V> lowerTier;
+  int segments = 8;
+  private Duration flushInterval = Duration.ofMillis(100);
+  private int flushBatchSize = 512;
+  private int bufferCapacity = 16_384;
+  private BackPressure backPressure = BackPressure.BLOCK;
+  private Duration blockTimeout = Duration.ofSeconds(30);
+  private Duration retryInitial = Duration.ofMillis(50);
+  private Duration retryMax = Duration.ofSeconds(10);
+  private Duration closeTimeout = Duration.ofSeconds(30);
+  WriteBehindSettings writeBehind;
+
+  TieredCacheBuilder(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("A cache name must not be blank");
+    }
+    this.name = name;
+  }
+
+  /** Bounds the memory tier to this many entries (W-TinyLFU eviction). Default 10,000. */
+  public TieredCacheBuilder<K, V> maximumSize(long entries) {
+    if (entries < 0) {
+      throw new IllegalArgumentException("maximumSize must be zero or more, was " + entries);
+    }
+    this.maximumSize = entries;
+    this.maximumWeight = -1;
+    this.weigher = null;
+    return this;
+  }
+
+  /** Bounds the memory tier by the total weight of its entries instead of their number. */
+  public TieredCacheBuilder<K, V> maximumWeight(long weight, Weigher<? super K, ? super V> weigher) {
+    if (weight < 0) {
+      throw new IllegalArgumentException("maximumWeight must be zero or more, was " + weight);
+    }
+    this.weigher = Objects.requireNonNull(weigher, "weigher");
+    this.maximumWeight = weight;
+    return this;
+  }
+
+  /** Sets the expiry policy; without one, entries never expire. */
+  public TieredCacheBuilder<K, V> expiry(Expiry<? super K, ? super V> expiry) {
+    this.expiry = Objects.requireNonNull(expiry, "expiry");
+    return this;
+  }
+
+  /** Sets the clock expiry is measured with; tests pass one they can move. */
+  public TieredCacheBuilder<K, V> clock(CacheClock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /** Counts statistics from the start (off by default, as in JSR-107). */
+  public TieredCacheBuilder<K, V> statisticsEnabled(boolean enabled) {
+    this.statisticsEnabled = enabled;
+    return this;
+  }
+
+  /** Sets the executor that delivers events to listeners; default the common pool. */
+  public TieredCacheBuilder<K, V> eventExecutor(Executor executor) {
+    this.eventExecutor = Objects.requireNonNull(executor, "executor");
+    return this;
+  }
+
+  /** Puts an authoritative lower tier under the memory tier, flushed write-behind. */
+  public TieredCacheBuilder<K, V> lowerTier(LowerTier<K, V> tier) {
+    this.lowerTier = Objects.requireNonNull(tier, "tier");
+    return this;
+  }
+
+  /**
+   * Sets how many segments keys are spread over; each has its own buffer and flush lane, and a
+   * persistent tier its own files. Keep it constant for a persistent cache. Default 8.
+   */
+  public TieredCacheBuilder<K, V> segments(int segments) {
+    if (segments < 1 || segments > 1024) {
+      throw new IllegalArgumentException("segments must be from 1 to 1024, was " + segments);
+    }
+    this.segments = segments;
+    return this;
+  }
+
+  /**
+   * Sets the longest a write waits in the buffer before a flush picks it up, which bounds what a
+   * crash can lose in time. Default 100 ms.
+   */
+  public TieredCacheBuilder<K, V> flushInterval(Duration interval) {
+    this.flushInterval = positive(interval, "flushInterval");
+    return this;
+  }
+
+  /** Sets the most entries written to the lower tier in one batch; default 512. */
+  public TieredCacheBuilder<K, V> flushBatchSize(int entries) {
+    if (entries < 1) {
+      throw new IllegalArgumentException("flushBatchSize must be at least 1, was " + entries);
+    }
+    this.flushBatchSize = entries;
+    return this;
+  }
+
+  /**
+   * Sets how many distinct keys each segment's write-behind buffer holds before back-pressure
+   * starts, which bounds both the buffer's memory and what a crash can lose. Default 16,384.
+   */
+  public TieredCacheBuilder<K, V> writeBufferCapacity(int entriesPerSegment) {
+    if (entriesPerSegment < 1) {
+      throw new IllegalArgumentException(
+          "writeBufferCapacity must be at least 1, was " + entriesPerSegment);
+    }
+    this.bufferCapacity = entriesPerSegment;
+    return this;
+  }
+
+  /**
+   * Sets what a writer gets when its segment's buffer is full; {@code timeout} is how long
+   * {@link BackPressure#BLOCK} waits before failing the write (ignored for write-through).
+   * Default: block for 30 seconds.
+   */
+  public TieredCacheBuilder<K, V> backPressure(BackPressure backPressure, Duration timeout) {
+    this.backPressure = Objects.requireNonNull(backPressure, "backPressure");
+    this.blockTimeout = positive(timeout, "timeout");
+    return this;
+  }
+
+  /** Sets the first and the longest wait between retries of a failed flush. */
+  public TieredCacheBuilder<K, V> retryBackoff(Duration initial, Duration max) {
+    this.retryInitial = positive(initial, "initial");
+    this.retryMax = positive(max, "max");
+    if (max.compareTo(initial) < 0) {
+      throw new IllegalArgumentException("retryBackoff max (" + max + ") is below initial ("
+          + initial + ")");
+    }
+    return this;
+  }
+
+  /** Sets how long {@link TieredCache#close()} keeps retrying a failing lower tier. */
+  public TieredCacheBuilder<K, V> closeTimeout(Duration timeout) {
+    this.closeTimeout = positive(timeout, "closeTimeout");
+    return this;
+  }
+
+  /** Builds the cache and, if there is one, opens its lower tier and starts flushing. */
+  public TieredCache<K, V> build() {
+    writeBehind = new WriteBehindSettings(flushInterval, flushBatchSize, bufferCapacity,
+        backPressure, blockTimeout, retryInitial, retryMax, closeTimeout);
+    TieredCache<K, V> cache = new TieredCache<>(this);
+    cache.start();
+    return cache;
+  }
+
+  @SuppressWarnings("unchecked")
+  Cache<K, MemoryEntry<V>> buildMemoryTier(RemovalListener<K, MemoryEntry<V>> onEviction) {
+    // Maintenance on the calling thread: evictions happen inside the operation that caused them,
+    // so the bound holds when it returns and eviction events are ordered with it.
+    Caffeine<K, MemoryEntry<V>> caffeine = (Caffeine<K, MemoryEntry<V>>) (Caffeine<?, ?>)
+        Caffeine.newBuilder().executor(Runnable::run);
+    if (weigher != null) {
+      Weigher<? super K, ? super V> userWeigher = weigher;
+      caffeine.maximumWeight(maximumWeight)
+          .weigher((K key, MemoryEntry<V> entry) -> userWeigher.weigh(key, entry.value()));
+    } else {
+      caffeine.maximumSize(maximumSize);
+    }
+    return caffeine.evictionListener(onEviction).build();
+  }
+
+  private static Duration positive(Duration duration, String what) {
+    Objects.requireNonNull(duration, what);
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive, was " + duration);
+    }
+    return duration;
+  }
+}

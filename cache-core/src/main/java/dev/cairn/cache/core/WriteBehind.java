@@ -1,0 +1,343 @@
+package dev.cairn.cache.core;
+
+import dev.cairn.cache.core.tier.LowerTier;
+import dev.cairn.cache.core.tier.TierWrite;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The write-behind machinery over a {@link LowerTier}: one bounded, coalescing buffer and one flush
+ * lane per segment.
+ *
+ * <p>A lane is a segment's single writer into the lower tier: its lock is held while a batch of that
+ * segment is written, by the background flusher, by {@link #flush()} and by a write-through under
+ * back-pressure, so batches of one segment never overlap and never reorder. Lanes of different
+ * segments run on different threads, so a slow segment holds up only its own writers, and only once
+ * its buffer is full.
+ *
+ * <p>A failed batch stays in the buffer and the lane retries it with exponential back-off; writers
+ * meanwhile keep filling the buffer until back-pressure stops them.
+ */
+final class WriteBehind<K, V> {
+
+  private static final System.Logger LOG = System.getLogger(WriteBehind.class.getName());
+
+  private final String cacheName;
+  private final LowerTier<K, V> tier;
+  private final WriteBehindBuffer<K, V>[] buffers;
+  private final ReentrantLock[] lanes;
+  private final AtomicBoolean[] laneScheduled;
+  private final AtomicInteger[] failureStreaks;
+  private final int batchSize;
+  private final Duration flushInterval;
+  private final BackPressure backPressure;
+  private final long blockTimeoutNanos;
+  private final long retryInitialMillis;
+  private final long retryMaxMillis;
+  private final ScheduledExecutorService timer;
+  private final ExecutorService laneExecutor;
+
+  final LongAdder flushedBatches = new LongAdder();
+  final LongAdder flushedEntries = new LongAdder();
+  final LongAdder flushFailures = new LongAdder();
+  final LongAdder flushNanos = new LongAdder();
+  final LongAdder writeThroughs = new LongAdder();
+
+  @SuppressWarnings("unchecked")
+  WriteBehind(String cacheName, LowerTier<K, V> tier, int segments, WriteBehindSettings settings) {
+    this.cacheName = cacheName;
+    this.tier = tier;
+    this.batchSize = settings.batchSize();
+    this.flushInterval = settings.flushInterval();
+    this.backPressure = settings.backPressure();
+    this.blockTimeoutNanos = WriteBehindBuffer.toNanos(settings.blockTimeout());
+    this.retryInitialMillis = Math.max(1L, settings.retryInitial().toMillis());
+    this.retryMaxMillis = Math.max(retryInitialMillis, settings.retryMax().toMillis());
+    this.buffers = new WriteBehindBuffer[segments];
+    this.lanes = new ReentrantLock[segments];
+    this.laneScheduled = new AtomicBoolean[segments];
+    this.failureStreaks = new AtomicInteger[segments];
+    for (int i = 0; i < segments; i++) {
+      buffers[i] = new WriteBehindBuffer<>(settings.bufferCapacity());
+      lanes[i] = new ReentrantLock();
+      laneScheduled[i] = new AtomicBoolean();
+      failureStreaks[i] = new AtomicInteger();
+    }
+    this.timer = Executors.newSingleThreadScheduledExecutor(daemon("cairn-flush-timer-" + cacheName));
+    this.laneExecutor = Executors.newCachedThreadPool(daemon("cairn-flush-" + cacheName));
+  }
+
+  void start() {
+    long millis = Math.max(1L, flushInterval.toMillis());
+    timer.scheduleWithFixedDelay(this::flushAllInBackground, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Returns the pending write of a key, or null. */
+  TierWrite<K, V> pending(int segment, K key) {
+    return buffers[segment].get(key);
+  }
+
+  int pendingCount() {
+    int sum = 0;
+    for (WriteBehindBuffer<K, V> buffer : buffers) {
+      sum += buffer.size();
+    }
+    return sum;
+  }
+
+  List<K> pendingKeys(int segment) {
+    return buffers[segment].keysNow();
+  }
+
+  /**
+   * Accepts one write of a key whose lock the caller holds: buffers it, or applies back-pressure
+   * when the segment's buffer is full. Throws {@link CacheWriteException} if the write could not be
+   * accepted; the cache is then unchanged.
+   */
+  void write(int segment, TierWrite<K, V> write) {
+    WriteBehindBuffer<K, V> buffer = buffers[segment];
+    boolean buffered;
+    try {
+      buffered = buffer.offer(write, backPressure == BackPressure.BLOCK ? blockTimeoutNanos : 0L);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CacheWriteException("Interrupted while waiting for space in the write-behind buffer"
+          + " of cache '" + cacheName + "', segment " + segment + "; the write was not made", e);
+    }
+    if (buffered) {
+      if (buffer.size() >= batchSize) {
+        requestFlush(segment);
+      }
+      return;
+    }
+    requestFlush(segment);
+    if (backPressure == BackPressure.BLOCK) {
+      throw new CacheWriteException("The write-behind buffer of cache '" + cacheName + "', segment "
+          + segment + ", stayed full (" + buffer.capacity() + " entries) for "
+          + TimeUnit.NANOSECONDS.toMillis(blockTimeoutNanos) + " ms: the " + tier.name()
+          + " tier is not keeping up or is failing. The write was not made; raise the buffer"
+          + " capacity or the block timeout, or choose BackPressure.WRITE_THROUGH", null);
+    }
+    writeThrough(segment, write);
+  }
+
+  // The key is not in the buffer (a pending write would have been replaced in place), so no older
+  // write of it can reach the tier after this one; the lane lock keeps batches of the segment apart.
+  private void writeThrough(int segment, TierWrite<K, V> write) {
+    lanes[segment].lock();
+    try {
+      tier.write(segment, List.of(write));
+      writeThroughs.increment();
+    } catch (RuntimeException e) {
+      flushFailures.increment();
+      throw new CacheWriteException("Write-through to the " + tier.name() + " tier of cache '"
+          + cacheName + "', segment " + segment + ", failed; the write was not made", e);
+    } finally {
+      lanes[segment].unlock();
+    }
+  }
+
+  private void flushAllInBackground() {
+    for (int segment = 0; segment < buffers.length; segment++) {
+      if (buffers[segment].size() > 0 && failureStreaks[segment].get() == 0) {
+        requestFlush(segment);
+      }
+    }
+  }
+
+  private void requestFlush(int segment) {
+    if (laneScheduled[segment].compareAndSet(false, true)) {
+      try {
+        laneExecutor.execute(() -> runLane(segment));
+      } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+        laneScheduled[segment].set(false);
+      }
+    }
+  }
+
+  private void runLane(int segment) {
+    boolean failed = true;
+    try {
+      lanes[segment].lock();
+      try {
+        failed = !drain(segment);
+      } finally {
+        lanes[segment].unlock();
+      }
+    } finally {
+      laneScheduled[segment].set(false);
+    }
+    if (failed) {
+      scheduleRetry(segment);
+    } else if (buffers[segment].size() >= batchSize) {
+      requestFlush(segment);
+    }
+  }
+
+  /** Writes batches until the buffer is empty; returns false after a failed batch. */
+  private boolean drain(int segment) {
+    WriteBehindBuffer<K, V> buffer = buffers[segment];
+    for (List<TierWrite<K, V>> next = buffer.batch(batchSize); !next.isEmpty();
+        next = buffer.batch(batchSize)) {
+      List<TierWrite<K, V>> batch = next;
+      try {
+        writeBatch(segment, batch);
+      } catch (RuntimeException e) {
+        int streak = failureStreaks[segment].incrementAndGet();
+        LOG.log(Level.WARNING, () -> "Flushing " + batch.size() + " entries of cache '" + cacheName
+            + "', segment " + segment + ", to the " + tier.name() + " tier failed (" + streak
+            + " in a row); the entries stay buffered and are retried", e);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void writeBatch(int segment, List<TierWrite<K, V>> batch) {
+    long start = System.nanoTime();
+    try {
+      tier.write(segment, batch);
+    } catch (RuntimeException e) {
+      flushFailures.increment();
+      throw e;
+    }
+    flushNanos.add(System.nanoTime() - start);
+    flushedBatches.increment();
+    flushedEntries.add(batch.size());
+    buffers[segment].acknowledge(batch);
+    if (failureStreaks[segment].getAndSet(0) > 0) {
+      LOG.log(Level.INFO, () -> "Flushing cache '" + cacheName + "', segment " + segment
+          + ", to the " + tier.name() + " tier works again");
+    }
+  }
+
+  private void scheduleRetry(int segment) {
+    int streak = Math.min(failureStreaks[segment].get(), 30);
+    long delay = Math.min(retryMaxMillis, retryInitialMillis << Math.max(0, streak - 1));
+    try {
+      timer.schedule(() -> requestFlush(segment), delay, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+      // close() drains what is left itself
+    }
+  }
+
+  /**
+   * Writes every entry buffered before this call, or a newer write of its key, to the lower tier,
+   * segment by segment. Throws {@link CacheWriteException} if a batch fails; the entries stay
+   * buffered and the background lanes keep retrying them.
+   */
+  void flush() {
+    for (int segment = 0; segment < buffers.length; segment++) {
+      flushSegment(segment);
+    }
+  }
+
+  private void flushSegment(int segment) {
+    WriteBehindBuffer<K, V> buffer = buffers[segment];
+    // Keys present now; anything written later is not promised by this flush.
+    List<K> keys = buffer.keysNow();
+    if (keys.isEmpty()) {
+      return;
+    }
+    lanes[segment].lock();
+    try {
+      List<TierWrite<K, V>> batch = new ArrayList<>(Math.min(batchSize, keys.size()));
+      for (K key : keys) {
+        TierWrite<K, V> write = buffer.get(key);
+        if (write != null) {
+          batch.add(write);
+        }
+        if (batch.size() == batchSize) {
+          writeBatchOrThrow(segment, batch);
+          batch = new ArrayList<>(batchSize);
+        }
+      }
+      if (!batch.isEmpty()) {
+        writeBatchOrThrow(segment, batch);
+      }
+    } finally {
+      lanes[segment].unlock();
+    }
+  }
+
+  private void writeBatchOrThrow(int segment, List<TierWrite<K, V>> batch) {
+    try {
+      writeBatch(segment, batch);
+    } catch (RuntimeException e) {
+      failureStreaks[segment].incrementAndGet();
+      scheduleRetry(segment);
+      throw new CacheWriteException("Flushing cache '" + cacheName + "', segment " + segment
+          + ", to the " + tier.name() + " tier failed; " + buffers[segment].size()
+          + " entries stay buffered and are retried in the background", e);
+    }
+  }
+
+  /** Runs {@code action} while holding every lane, so no batch is in flight. */
+  void withAllLanes(Runnable action) {
+    int locked = 0;
+    try {
+      for (; locked < lanes.length; locked++) {
+        lanes[locked].lock();
+      }
+      action.run();
+    } finally {
+      for (int i = 0; i < locked; i++) {
+        lanes[i].unlock();
+      }
+    }
+  }
+
+  /** Drops every buffered write; the caller holds every key's lock and every lane. */
+  void clearBuffers() {
+    for (WriteBehindBuffer<K, V> buffer : buffers) {
+      buffer.clear();
+    }
+  }
+
+  /**
+   * Stops the background lanes and flushes what is left, retrying with back-off until
+   * {@code timeout} has passed. Throws {@link CacheWriteException} naming how many entries could
+   * not be written.
+   */
+  void close(Duration timeout) throws InterruptedException {
+    timer.shutdownNow();
+    laneExecutor.shutdown();
+    laneExecutor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    long deadline = System.nanoTime() + WriteBehindBuffer.toNanos(timeout);
+    long delay = retryInitialMillis;
+    while (true) {
+      try {
+        flush();
+        return;
+      } catch (CacheWriteException e) {
+        if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) > deadline) {
+          throw new CacheWriteException("Closing cache '" + cacheName + "': " + pendingCount()
+              + " buffered entries could not be written to the " + tier.name() + " tier within "
+              + timeout.toMillis() + " ms and are lost", e);
+        }
+        TimeUnit.MILLISECONDS.sleep(delay);
+        delay = Math.min(retryMaxMillis, delay * 2);
+      }
+    }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

@@ -1,0 +1,54 @@
+package dev.cairn.cache.core.tier;
+
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The SPI of an authoritative tier below the memory tier, such as Cairn's MapDB disk tier.
+ *
+ * <p>The tier is inclusive: once the engine's write-behind buffer has flushed, the tier holds every
+ * live entry and the memory tier holds a hot subset. The engine spreads keys over segments by hash
+ * and names the segment in every call, so a tier can keep one store per segment and flush or
+ * recover each on its own.
+ *
+ * <p>Threading: the engine calls {@link #write} for one segment from one thread at a time (that
+ * segment's flush lane), but reads, key iteration and writes of different segments may run
+ * concurrently. A read never sees a batch half applied if the tier commits batches atomically.
+ *
+ * <p>Expiration times are stored, not interpreted: the engine never serves an entry whose time has
+ * passed, and the tier may purge such entries whenever it likes.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public interface LowerTier<K, V> extends AutoCloseable {
+
+  /** A short name for statistics and messages, such as {@code "disk"}. */
+  String name();
+
+  /** Called once, before any other method, when the cache is built. */
+  void open(TierContext context);
+
+  /** Returns the stored entry for the key, or {@code null} if there is none. */
+  TierEntry<V> read(int segment, K key);
+
+  /**
+   * Applies a batch of changes to one segment, atomically if the tier can. When this returns
+   * normally, the batch is as durable as the tier promises; when it throws, the engine keeps the
+   * entries and retries the batch later, so applying a batch twice must be harmless.
+   */
+  void write(int segment, List<TierWrite<K, V>> batch);
+
+  /** Returns the keys stored in a segment, weakly consistent under concurrent writes. */
+  Iterator<K> keys(int segment);
+
+  /** Returns how many entries the tier stores, expired ones included. */
+  long size();
+
+  /** Removes every entry of a segment. */
+  void clear(int segment);
+
+  /** Releases the tier's resources; the engine has flushed everything it had before calling. */
+  @Override
+  void close();
+}

@@ -1,0 +1,33 @@
+package dev.cairn.cache.core.tier;
+
+import java.util.Objects;
+
+/**
+ * One change in a batch handed to a lower tier: a value to store, or a removal (a tombstone) when
+ * {@link #value()} is {@code null}. A batch holds at most one change per key: the latest.
+ *
+ * @param key the key, never {@code null}
+ * @param value the value to store, or {@code null} to remove the key
+ * @param expiresAtMillis milliseconds since the epoch at which a stored value expires, or
+ *     {@link Long#MAX_VALUE}; meaningless for a removal
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public record TierWrite<K, V>(K key, V value, long expiresAtMillis) {
+
+  /** Checks that the key is present. */
+  public TierWrite {
+    Objects.requireNonNull(key, "key");
+  }
+
+  /** Returns whether this change removes the key. */
+  public boolean isRemoval() {
+    return value == null;
+  }
+
+  @Override
+  public String toString() {
+    // Values are left out on purpose: they may be private data and end up in logs.
+    return (isRemoval() ? "remove(" : "put(") + key.getClass().getName() + ")";
+  }
+}

@@ -1,0 +1,19 @@
+package dev.cairn.cache.core;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A clock that moves only when the test moves it. */
+final class ManualClock implements CacheClock {
+
+  private final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+
+  @Override
+  public long currentTimeMillis() {
+    return millis.get();
+  }
+
+  void advance(Duration duration) {
+    millis.addAndGet(duration.toMillis());
+  }
+}
