@@ -117,11 +117,11 @@ final class WriteBehind<K, V> {
     }
     if (buffered) {
       if (buffer.size() >= batchSize) {
-        requestFlush(segment);
+        requestFlush(segment, false);
       }
       return;
     }
-    requestFlush(segment);
+    requestFlush(segment, true);
     if (backPressure == BackPressure.BLOCK) {
       throw new CacheWriteException("The write-behind buffer of cache '" + cacheName + "', segment "
           + segment + ", stayed full (" + buffer.capacity() + " entries) for "
@@ -151,27 +151,32 @@ final class WriteBehind<K, V> {
   private void flushAllInBackground() {
     for (int segment = 0; segment < buffers.length; segment++) {
       if (buffers[segment].size() > 0 && failureStreaks[segment].get() == 0) {
-        requestFlush(segment);
+        requestFlush(segment, true);
       }
     }
   }
 
-  private void requestFlush(int segment) {
+  /**
+   * Starts the segment's lane unless it is running. A lane started for a full batch writes only
+   * full batches, so a steady stream of writes is committed in large batches; one started by the
+   * timer ({@code partial}) also writes the remainder, which bounds how long a write waits.
+   */
+  private void requestFlush(int segment, boolean partial) {
     if (laneScheduled[segment].compareAndSet(false, true)) {
       try {
-        laneExecutor.execute(() -> runLane(segment));
+        laneExecutor.execute(() -> runLane(segment, partial));
       } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
         laneScheduled[segment].set(false);
       }
     }
   }
 
-  private void runLane(int segment) {
+  private void runLane(int segment, boolean partial) {
     boolean failed = true;
     try {
       lanes[segment].lock();
       try {
-        failed = !drain(segment);
+        failed = !drain(segment, partial);
       } finally {
         lanes[segment].unlock();
       }
@@ -181,16 +186,22 @@ final class WriteBehind<K, V> {
     if (failed) {
       scheduleRetry(segment);
     } else if (buffers[segment].size() >= batchSize) {
-      requestFlush(segment);
+      requestFlush(segment, false);
     }
   }
 
-  /** Writes batches until the buffer is empty; returns false after a failed batch. */
-  private boolean drain(int segment) {
+  /**
+   * Writes full batches while there are any, and with {@code partial} also what was pending when
+   * it started; returns false after a failed batch.
+   */
+  private boolean drain(int segment, boolean partial) {
     WriteBehindBuffer<K, V> buffer = buffers[segment];
-    for (List<TierWrite<K, V>> next = buffer.batch(batchSize); !next.isEmpty();
-        next = buffer.batch(batchSize)) {
-      List<TierWrite<K, V>> batch = next;
+    int owed = partial ? (buffer.size() + batchSize - 1) / batchSize : 0;
+    while (owed-- > 0 || buffer.size() >= batchSize) {
+      List<TierWrite<K, V>> batch = buffer.batch(batchSize);
+      if (batch.isEmpty()) {
+        return true;
+      }
       try {
         writeBatch(segment, batch);
       } catch (RuntimeException e) {
@@ -226,7 +237,7 @@ final class WriteBehind<K, V> {
     int streak = Math.min(failureStreaks[segment].get(), 30);
     long delay = Math.min(retryMaxMillis, retryInitialMillis << Math.max(0, streak - 1));
     try {
-      timer.schedule(() -> requestFlush(segment), delay, TimeUnit.MILLISECONDS);
+      timer.schedule(() -> requestFlush(segment, true), delay, TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
       // close() drains what is left itself
     }

@@ -1,0 +1,148 @@
+package dev.cairn.cache.core.metrics;
+
+import dev.cairn.cache.core.CacheStatistics;
+import dev.cairn.cache.core.TieredCache;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.cache.CacheMeterBinder;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Publishes a {@link TieredCache}'s statistics to Micrometer.
+ *
+ * <p>The standard cache meters come from Micrometer's {@link CacheMeterBinder}, so dashboards made
+ * for Caffeine or JCache work unchanged: {@code cache.gets} tagged {@code result=hit|miss},
+ * {@code cache.puts}, {@code cache.evictions}, {@code cache.size}. Cairn adds:
+ * <ul>
+ *   <li>{@code cache.removals}: values removed by remove operations;</li>
+ *   <li>{@code cache.tier.gets} tagged {@code tier} ({@code memory} or the lower tier's name) and
+ *       {@code result=hit|miss}: where reads were served. It is a separate name, not a {@code tier}
+ *       tag on {@code cache.gets}, because Prometheus wants one set of tag keys per name;</li>
+ *   <li>{@code cache.tier.evictions} tagged {@code tier=memory}: entries dropped from memory only;</li>
+ *   <li>{@code cache.expirations}: entries found expired;</li>
+ *   <li>with a lower tier: {@code cache.writebehind.pending} (buffered writes),
+ *       {@code cache.flush.batches}, {@code cache.flush.entries}, {@code cache.flush.failures} and
+ *       {@code cache.flush.time} (seconds spent writing batches).</li>
+ * </ul>
+ *
+ * <p>Counts come from the cache's statistics, so binding turns them on: see
+ * {@link #monitor(MeterRegistry, TieredCache, String...)}. Meters are read on scrape; the cache
+ * is held weakly and reads as zero once collected.
+ */
+public final class CairnCacheMetrics extends CacheMeterBinder<TieredCache<?, ?>> {
+
+  /**
+   * Creates a binder for the cache, tagged {@code cache=<name>} plus {@code tags}. Turns the
+   * cache's statistics on, since every meter reads them.
+   */
+  public CairnCacheMetrics(TieredCache<?, ?> cache, Iterable<Tag> tags) {
+    super(Objects.requireNonNull(cache, "cache"), cache.name(), tags);
+    cache.setStatisticsEnabled(true);
+  }
+
+  /**
+   * Binds the cache's meters to the registry and returns the cache.
+   *
+   * @param tags tag keys and values, in pairs
+   */
+  public static <C extends TieredCache<?, ?>> C monitor(MeterRegistry registry, C cache,
+      String... tags) {
+    new CairnCacheMetrics(cache, Tags.of(tags)).bindTo(registry);
+    return cache;
+  }
+
+  private long stat(ToLongStatistic statistic) {
+    TieredCache<?, ?> cache = getCache();
+    return cache == null ? 0L : statistic.of(cache.statistics());
+  }
+
+  @Override
+  protected Long size() {
+    TieredCache<?, ?> cache = getCache();
+    return cache == null || cache.isClosed() ? null : cache.estimatedSize();
+  }
+
+  @Override
+  protected long hitCount() {
+    return stat(CacheStatistics::hits);
+  }
+
+  @Override
+  protected Long missCount() {
+    return stat(CacheStatistics::misses);
+  }
+
+  @Override
+  protected Long evictionCount() {
+    return stat(CacheStatistics::evictions);
+  }
+
+  @Override
+  protected long putCount() {
+    return stat(CacheStatistics::puts);
+  }
+
+  @Override
+  protected void bindImplementationSpecificMetrics(MeterRegistry registry) {
+    counter(registry, "cache.removals", "Values removed by remove operations",
+        CacheStatistics::removals, Tags.empty());
+    counter(registry, "cache.expirations", "Entries found expired and dropped",
+        CacheStatistics::expirations, Tags.empty());
+    tierGets(registry, "memory", CacheStatistics::memoryHits, CacheStatistics::memoryMisses);
+    counter(registry, "cache.tier.evictions", "Entries dropped from one tier to keep it bounded",
+        CacheStatistics::memoryEvictions, Tags.of("tier", "memory"));
+
+    TieredCache<?, ?> cache = getCache();
+    String lowerTier = cache == null ? null : cache.lowerTierName();
+    if (lowerTier == null) {
+      return;
+    }
+    tierGets(registry, lowerTier, CacheStatistics::lowerHits, CacheStatistics::lowerMisses);
+    Gauge.builder("cache.writebehind.pending", this,
+            binder -> binder.stat(CacheStatistics::pendingWrites))
+        .tags(getTagsWithCacheName())
+        .description("Writes buffered and not yet flushed to the lower tier")
+        .register(registry);
+    counter(registry, "cache.flush.batches", "Batches the lower tier accepted",
+        CacheStatistics::flushedBatches, Tags.empty());
+    counter(registry, "cache.flush.entries", "Entries in the batches the lower tier accepted",
+        CacheStatistics::flushedEntries, Tags.empty());
+    counter(registry, "cache.flush.failures", "Batches the lower tier refused; they are retried",
+        CacheStatistics::flushFailures, Tags.empty());
+    FunctionCounter.builder("cache.flush.time", this,
+            binder -> binder.stat(CacheStatistics::flushTimeNanos)
+                / (double) TimeUnit.SECONDS.toNanos(1))
+        .tags(getTagsWithCacheName())
+        .baseUnit("seconds")
+        .description("Time spent writing accepted batches to the lower tier")
+        .register(registry);
+  }
+
+  private void tierGets(MeterRegistry registry, String tier, ToLongStatistic hits,
+      ToLongStatistic misses) {
+    String description = "Reads by the tier that served them";
+    counter(registry, "cache.tier.gets", description, hits, Tags.of("tier", tier, "result", "hit"));
+    counter(registry, "cache.tier.gets", description, misses,
+        Tags.of("tier", tier, "result", "miss"));
+  }
+
+  private void counter(MeterRegistry registry, String name, String description,
+      ToLongStatistic statistic, Tags extra) {
+    ToDoubleFunction<CairnCacheMetrics> read = binder -> binder.stat(statistic);
+    FunctionCounter.builder(name, this, read)
+        .tags(getTagsWithCacheName())
+        .tags(extra)
+        .description(description)
+        .register(registry);
+  }
+
+  @FunctionalInterface
+  private interface ToLongStatistic {
+    long of(CacheStatistics statistics);
+  }
+}
