@@ -55,6 +55,22 @@ public record CacheStatistics(
     return hits + misses;
   }
 
+  /** Returns the mean time of a read in nanoseconds, or 0 when there were none. */
+  public double averageGetTimeNanos() {
+    long gets = gets();
+    return gets == 0 ? 0.0 : (double) getTimeNanos / gets;
+  }
+
+  /** Returns the mean time of a put in nanoseconds, or 0 when there were none. */
+  public double averagePutTimeNanos() {
+    return puts == 0 ? 0.0 : (double) putTimeNanos / puts;
+  }
+
+  /** Returns the mean time of a removal in nanoseconds, or 0 when there were none. */
+  public double averageRemoveTimeNanos() {
+    return removals == 0 ? 0.0 : (double) removeTimeNanos / removals;
+  }
+
   /** Returns the share of reads that were hits, or 0 when there were none. */
   public double hitRate() {
     long gets = gets();

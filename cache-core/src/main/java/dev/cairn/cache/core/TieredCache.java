@@ -162,11 +162,17 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
 
   // ---------------------------------------------------------------- writes
 
-  /** Stores the value, replacing any other. */
+  /**
+   * Stores the value, replacing any other. When neither an expiry policy nor a listener needs to
+   * know whether this creates or updates the entry, the old value is not read, which spares a
+   * lower-tier read for keys not in memory.
+   */
   public void put(K key, V value) {
     Objects.requireNonNull(value, "value");
     timedPut(key, slot -> {
-      slot.load(false);
+      if (expiry != null || events.hasListeners()) {
+        slot.load(false);
+      }
       return slot.store(value);
     });
   }
