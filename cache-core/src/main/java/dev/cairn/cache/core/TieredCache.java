@@ -629,8 +629,14 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
       boolean statistics = countTiers && statisticsEnabled;
       MemoryEntry<V> entry = memory.getIfPresent(key);
       if (entry != null) {
-        if (statistics) {
+        if (statistics && !isExpired(entry.expiresAt())) {
           stats.memoryHits.increment();
+        } else if (statistics) {
+          // An expired value is served by no tier; below, the same expiry is stored with it.
+          stats.memoryMisses.increment();
+          if (lower != null) {
+            stats.lowerMisses.increment();
+          }
         }
         return found(entry.value(), entry.expiresAt(), entry);
       }
@@ -652,7 +658,8 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
         belowExpiresAt = stored == null ? 0L : stored.expiresAtMillis();
       }
       if (statistics) {
-        (below == null ? stats.lowerMisses : stats.lowerHits).increment();
+        (below == null || isExpired(belowExpiresAt) ? stats.lowerMisses : stats.lowerHits)
+            .increment();
       }
       return below == null ? absent() : found(below, belowExpiresAt, null);
     }
