@@ -58,7 +58,9 @@ final class WriteBehind<K, V> {
   WriteBehind(String cacheName, LowerTier<K, V> tier, int segments, WriteBehindSettings settings) {
     this.cacheName = cacheName;
     this.tier = tier;
-    this.batchSize = settings.batchSize();
+    // A batch larger than the buffer could never fill, and blocked writers would wait for the
+    // timer: a full buffer must count as a full batch.
+    this.batchSize = Math.min(settings.batchSize(), settings.bufferCapacity());
     this.flushInterval = settings.flushInterval();
     this.backPressure = settings.backPressure();
     this.blockTimeoutNanos = WriteBehindBuffer.toNanos(settings.blockTimeout());

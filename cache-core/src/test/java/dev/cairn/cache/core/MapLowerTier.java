@@ -27,6 +27,10 @@ final class MapLowerTier<K, V> implements LowerTier<K, V> {
   final AtomicInteger failedAttempts = new AtomicInteger();
   final AtomicInteger reads = new AtomicInteger();
   private volatile CountDownLatch gate = new CountDownLatch(0);
+  // Per-segment gates on top of the global one, so a test can stall one flush lane only.
+  private final ConcurrentHashMap<Integer, CountDownLatch> segmentGates = new ConcurrentHashMap<>();
+  /** Writes that arrived after {@link #close()}: the engine must have flushed everything before. */
+  final AtomicInteger writesAfterClose = new AtomicInteger();
   volatile TierContext context;
   volatile boolean closed;
 
@@ -55,9 +59,16 @@ final class MapLowerTier<K, V> implements LowerTier<K, V> {
   public void write(int segment, List<TierWrite<K, V>> batch) {
     try {
       gate.await();
+      CountDownLatch segmentGate = segmentGates.get(segment);
+      if (segmentGate != null) {
+        segmentGate.await();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
+    }
+    if (closed) {
+      writesAfterClose.incrementAndGet();
     }
     if (failing.get()) {
       failedAttempts.incrementAndGet();
@@ -103,6 +114,25 @@ final class MapLowerTier<K, V> implements LowerTier<K, V> {
 
   void release() {
     gate.countDown();
+  }
+
+  /** Makes writes of one segment wait until {@link #releaseSegment}; other segments go on. */
+  void holdSegment(int segment) {
+    segmentGates.put(segment, new CountDownLatch(1));
+  }
+
+  void releaseSegment(int segment) {
+    CountDownLatch segmentGate = segmentGates.remove(segment);
+    if (segmentGate != null) {
+      segmentGate.countDown();
+    }
+  }
+
+  /** Releases every held segment. */
+  void releaseSegments() {
+    for (Integer segment : List.copyOf(segmentGates.keySet())) {
+      releaseSegment(segment);
+    }
   }
 
   /** Returns the stored entry of a key, looking in every segment. */
