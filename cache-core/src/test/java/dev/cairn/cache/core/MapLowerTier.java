@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A lower tier on concurrent maps, for tests: it records every batch it accepts, and can be made
  * to fail or to hold batches until released.
  */
-final class MapLowerTier<K, V> implements LowerTier<K, V> {
+public final class MapLowerTier<K, V> implements LowerTier<K, V> {
 
   private List<ConcurrentHashMap<K, TierEntry<V>>> segments;
   /** Every accepted write, in the order applied, per key. */
