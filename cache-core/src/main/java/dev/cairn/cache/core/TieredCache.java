@@ -782,7 +782,8 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
      */
     private void writeTiers(V newValue, long newExpiresAt, EventType type, V oldValue) {
       if (writeBehind != null && !(newValue == null && oldValue == null)) {
-        writeBehind.write(segment, new TierWrite<>(key, newValue, newExpiresAt));
+        Object prepared = newValue == null ? null : lower.prepare(key, newValue);
+        writeBehind.write(segment, new TierWrite<>(key, newValue, newExpiresAt, prepared));
       }
       MemoryEntry<V> entry = newValue == null ? null : new MemoryEntry<>(newValue, newExpiresAt);
       if (type == null || !events.hasListeners()) {

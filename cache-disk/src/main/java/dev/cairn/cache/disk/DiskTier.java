@@ -145,6 +145,12 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
     }
   }
 
+  /** Serializes the value on the writer's thread, so a value that cannot be stored fails its put. */
+  @Override
+  public Object prepare(K key, V value) {
+    return values.serialize(value);
+  }
+
   @Override
   public TierEntry<V> read(int segment, K key) {
     byte[] record = maps[segment].get(keys.serialize(key));
@@ -166,7 +172,8 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
         if (write.isRemoval()) {
           map.remove(key);
         } else {
-          byte[] value = values.serialize(write.value());
+          byte[] value = write.prepared() instanceof byte[] bytes
+              ? bytes : values.serialize(write.value());
           map.put(key, ByteBuffer.allocate(Long.BYTES + value.length)
               .putLong(write.expiresAtMillis()).put(value).array());
         }

@@ -174,6 +174,33 @@ class DiskTierTest {
     }
   }
 
+  /** Serializable itself, but holds something that is not. */
+  record Holder(Object content) implements Serializable {
+  }
+
+  @Test
+  void aValueThatCannotBeSerializedFailsItsPutAndLosesNothing() {
+    Path directory = temp.resolve("cache");
+    try (TieredCache<String, Object> cache = open(directory,
+        Serializers.java(Object.class, Holder.class.getName()))) {
+      cache.put("kept", "value");
+      assertThatThrownBy(() -> cache.put("kept", new Object()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("java.lang.Object");
+      assertThatThrownBy(() -> cache.put("other", new Holder(new Object())))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(Holder.class.getName());
+      assertThat(cache.get("kept")).as("the failed put changed nothing").isEqualTo("value");
+      assertThat(cache.containsKey("other")).isFalse();
+      cache.flush();
+      assertThat(cache.statistics().flushFailures()).as("no flush ever sees the bad value")
+          .isZero();
+    }
+    try (TieredCache<String, Object> cache = open(directory, allowingPoints())) {
+      assertThat(cache.get("kept")).isEqualTo("value");
+    }
+  }
+
   @Test
   void theDirectoryIsCreatedOwnerOnly() throws Exception {
     Path directory = temp.resolve("private");

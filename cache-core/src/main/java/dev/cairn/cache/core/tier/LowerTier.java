@@ -29,6 +29,19 @@ public interface LowerTier<K, V> extends AutoCloseable {
   /** Called once, before any other method, when the cache is built. */
   void open(TierContext context);
 
+  /**
+   * Called on the writer's thread, under the key's lock, before a value is buffered: a tier that
+   * cannot store the value throws here, naming the value's class, so the put that brought it fails
+   * and the cache stays unchanged, instead of a later flush failing forever. What it returns (its
+   * serialized form, say) travels with the write as {@link TierWrite#prepared()}, so the work is
+   * not done twice. The default prepares nothing.
+   *
+   * @throws IllegalArgumentException if the value cannot be stored by this tier
+   */
+  default Object prepare(K key, V value) {
+    return null;
+  }
+
   /** Returns the stored entry for the key, or {@code null} if there is none. */
   TierEntry<V> read(int segment, K key);
 

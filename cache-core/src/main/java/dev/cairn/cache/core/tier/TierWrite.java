@@ -10,14 +10,21 @@ import java.util.Objects;
  * @param value the value to store, or {@code null} to remove the key
  * @param expiresAtMillis milliseconds since the epoch at which a stored value expires, or
  *     {@link Long#MAX_VALUE}; meaningless for a removal
+ * @param prepared what the tier's {@link LowerTier#prepare} returned for the value on the
+ *     writer's thread (such as its serialized bytes), or {@code null}
  * @param <K> the key type
  * @param <V> the value type
  */
-public record TierWrite<K, V>(K key, V value, long expiresAtMillis) {
+public record TierWrite<K, V>(K key, V value, long expiresAtMillis, Object prepared) {
 
   /** Checks that the key is present. */
   public TierWrite {
     Objects.requireNonNull(key, "key");
+  }
+
+  /** A write with nothing prepared. */
+  public TierWrite(K key, V value, long expiresAtMillis) {
+    this(key, value, expiresAtMillis, null);
   }
 
   /** Returns whether this change removes the key. */
