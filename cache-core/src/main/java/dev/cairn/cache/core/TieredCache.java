@@ -139,6 +139,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   /** Returns the values found for the keys; keys without a value are left out. */
   public Map<K, V> getAll(Set<? extends K> keys) {
     Objects.requireNonNull(keys, "keys");
+    checkOpen();
     Map<K, V> found = new LinkedHashMap<>();
     for (K key : keys) {
       V value = get(key);
@@ -184,6 +185,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
       Objects.requireNonNull(key, "a key in map");
       Objects.requireNonNull(value, "a value in map");
     });
+    checkOpen();
     map.forEach(this::put);
   }
 
@@ -357,6 +359,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
 
   /** Counts the live entries exactly; with a lower tier this reads every key, so it is slow. */
   public long size() {
+    checkOpen();
     long count = 0;
     CacheIterator<K, V> keys = new CacheIterator<>(this, writeBehind, lower, segments,
         memoryMap.keySet());

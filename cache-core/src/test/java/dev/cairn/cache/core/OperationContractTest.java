@@ -309,7 +309,8 @@ class OperationContractTest {
     assertThat(c.isClosed()).isTrue();
     for (Runnable operation : List.<Runnable>of(() -> c.get("a"), () -> c.put("a", "2"),
         () -> c.remove("a"), () -> c.containsKey("a"), c::clear, c::iterator, c::flush,
-        () -> c.compute("a", (k, v) -> v))) {
+        () -> c.compute("a", (k, v) -> v), () -> c.getAll(Set.of()), () -> c.putAll(Map.of()),
+        c::size)) {
       assertThatThrownBy(operation::run).isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("contract");
     }
