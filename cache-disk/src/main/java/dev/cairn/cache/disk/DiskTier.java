@@ -9,30 +9,32 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.util.AbstractMap.SimpleImmutableEntry;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import org.mapdb.DB;
-import org.mapdb.DBMaker;
-import org.mapdb.HTreeMap;
 
 /**
  * The persistent lower tier: one MapDB store per segment in one directory per cache.
  *
  * <p>MapDB holds only bytes: a record is the entry's expiration time (8 bytes) followed by the value
  * serialized by Cairn, so the format and the deserialization allowlist are Cairn's. A batch is
- * committed as one MapDB transaction (write-ahead log, FileChannel volume: no memory-mapped file,
- * so a full disk is an {@link IOException}, not a SIGBUS). Before MapDB opens anything, Cairn
- * takes a lock on the directory and checks its own format header.
+ * committed as one MapDB transaction, which MapDB forces to the device before the commit returns
+ * (FileChannel volume: no memory-mapped file, so a full disk is an {@link IOException}, not a
+ * SIGBUS). Before MapDB opens anything, Cairn takes a lock on the directory and checks its own
+ * format header.
  *
- * <p>Durability after a kill -9 is MapDB's write-ahead log for now; see the disk-tier issue for the
- * crash-loop-proof recovery still to come.
+ * <p>After a crash each segment is recovered on a copy and swapped in atomically, so a crash during
+ * recovery loses nothing either; {@code docs/durability.md} argues the design step by step.
+ *
+ * <p>Layout of the directory: {@code cairn.lock}, {@code cairn.format} and one {@code segment-<i>}
+ * directory per segment.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -46,8 +48,15 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
   private final Serializer<V> values;
   private FileChannel lockChannel;
   private FileLock lock;
-  private DB[] stores;
-  private HTreeMap<byte[], byte[]>[] maps;
+  private long checkpointBytes = DEFAULT_CHECKPOINT_BYTES;
+  private DiskSegment[] segments;
+
+  /** The journal length past which a segment folds its journal into a new checkpoint: 64 MiB. */
+  public static final long DEFAULT_CHECKPOINT_BYTES = 64L << 20;
+
+  /** A write's key and value as bytes, made on the writer's thread by {@link #prepare}. */
+  private record Prepared(byte[] key, byte[] value) {
+  }
 
   private DiskTier(Path directory, Serializer<K> keys, Serializer<V> values) {
     this.directory = directory;
@@ -65,13 +74,33 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
         Objects.requireNonNull(keys, "keys"), Objects.requireNonNull(values, "values"));
   }
 
+  /**
+   * Sets how long a segment's journal may grow before it is folded into a checkpoint (a copy of the
+   * segment's store). Longer journals mean fewer copies while running but a longer recovery after a
+   * crash, which replays the journal; a clean restart replays nothing. Default
+   * {@link #DEFAULT_CHECKPOINT_BYTES}.
+   *
+   * @return this tier
+   */
+  public DiskTier<K, V> checkpointAfter(long journalBytes) {
+    if (journalBytes < 1) {
+      throw new IllegalArgumentException("checkpointAfter must be at least 1 byte, was "
+          + journalBytes);
+    }
+    if (segments != null) {
+      throw new IllegalStateException("checkpointAfter must be set before the cache opens the"
+          + " tier");
+    }
+    this.checkpointBytes = journalBytes;
+    return this;
+  }
+
   @Override
   public String name() {
     return "disk";
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public void open(TierContext context) {
     try {
       createDirectory();
@@ -85,18 +114,25 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
       releaseLock();
       throw e;
     }
-    stores = new DB[context.segments()];
-    maps = new HTreeMap[context.segments()];
-    for (int i = 0; i < stores.length; i++) {
-      Path file = directory.resolve("segment-" + i + ".db");
+    segments = new DiskSegment[context.segments()];
+    for (int i = 0; i < segments.length; i++) {
+      Path segmentDirectory = directory.resolve("segment-" + i);
+      segments[i] = new DiskSegment(segmentDirectory,
+          "segment " + i + " of cache '" + context.cacheName() + "'", checkpointBytes);
       try {
-        stores[i] = DBMaker.fileDB(file.toFile()).fileChannelEnable().transactionEnable().make();
-        maps[i] = stores[i].hashMap("entries", org.mapdb.Serializer.BYTE_ARRAY,
-            org.mapdb.Serializer.BYTE_ARRAY).createOrOpen();
-      } catch (RuntimeException e) {
-        close();
-        throw new DiskTierException("Cannot open " + file + " of cache '" + context.cacheName()
-            + "': " + e.getMessage() + ". The file was left as it is", e);
+        segments[i].open();
+      } catch (IOException | RuntimeException e) {
+        segments[i] = null;
+        try {
+          close();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        if (e instanceof DiskTierException diskTierException) {
+          throw diskTierException;
+        }
+        throw new DiskTierException("Cannot open " + segmentDirectory + " of cache '"
+            + context.cacheName() + "': " + e, e);
       }
     }
   }
@@ -106,12 +142,7 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
       throw new DiskTierException(directory + " is a file, not a directory: point the disk tier"
           + " at a directory");
     }
-    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-      Files.createDirectories(directory,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } else {
-      Files.createDirectories(directory);
-    }
+    DiskFiles.createOwnerOnlyDirectory(directory);
   }
 
   private void lockDirectory() throws IOException {
@@ -145,50 +176,46 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
     }
   }
 
-  /** Serializes the value on the writer's thread, so a value that cannot be stored fails its put. */
+  /**
+   * Serializes key and value on the writer's thread, so an entry that cannot be stored fails its
+   * put, naming the class, and no flush ever sees it.
+   */
   @Override
   public Object prepare(K key, V value) {
-    return values.serialize(value);
+    return new Prepared(keys.serialize(key), values.serialize(value));
   }
 
   @Override
   public TierEntry<V> read(int segment, K key) {
-    byte[] record = maps[segment].get(keys.serialize(key));
+    byte[] record = segments[segment].get(keys.serialize(key));
     if (record == null) {
       return null;
     }
-    ByteBuffer buffer = ByteBuffer.wrap(record);
-    long expiresAt = buffer.getLong();
+    long expiresAt = ByteBuffer.wrap(record).getLong();
     return new TierEntry<>(values.deserialize(Arrays.copyOfRange(record, Long.BYTES,
         record.length)), expiresAt);
   }
 
   @Override
   public void write(int segment, List<TierWrite<K, V>> batch) {
-    HTreeMap<byte[], byte[]> map = maps[segment];
-    try {
-      for (TierWrite<K, V> write : batch) {
-        byte[] key = keys.serialize(write.key());
-        if (write.isRemoval()) {
-          map.remove(key);
-        } else {
-          byte[] value = write.prepared() instanceof byte[] bytes
-              ? bytes : values.serialize(write.value());
-          map.put(key, ByteBuffer.allocate(Long.BYTES + value.length)
-              .putLong(write.expiresAtMillis()).put(value).array());
-        }
+    List<Map.Entry<byte[], byte[]>> changes = new ArrayList<>(batch.size());
+    for (TierWrite<K, V> write : batch) {
+      Prepared prepared = write.prepared() instanceof Prepared p ? p : null;
+      byte[] key = prepared != null ? prepared.key() : keys.serialize(write.key());
+      if (write.isRemoval()) {
+        changes.add(new SimpleImmutableEntry<>(key, null));
+      } else {
+        byte[] value = prepared != null ? prepared.value() : values.serialize(write.value());
+        changes.add(new SimpleImmutableEntry<>(key, ByteBuffer.allocate(Long.BYTES + value.length)
+            .putLong(write.expiresAtMillis()).put(value).array()));
       }
-      stores[segment].commit();
-    } catch (RuntimeException e) {
-      stores[segment].rollback();
-      throw new DiskTierException("Writing a batch of " + batch.size() + " entries to "
-          + directory.resolve("segment-" + segment + ".db") + " failed and was rolled back", e);
     }
+    segments[segment].apply(changes);
   }
 
   @Override
   public Iterator<K> keys(int segment) {
-    Iterator<byte[]> stored = maps[segment].keySet().iterator();
+    Iterator<byte[]> stored = segments[segment].keys();
     return new Iterator<>() {
       @Override public boolean hasNext() {
         return stored.hasNext();
@@ -203,30 +230,43 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
   @Override
   public long size() {
     long size = 0;
-    for (HTreeMap<byte[], byte[]> map : maps) {
-      size += map.sizeLong();
+    for (DiskSegment segment : segments) {
+      size += segment.size();
     }
     return size;
   }
 
   @Override
   public void clear(int segment) {
-    maps[segment].clear();
-    stores[segment].commit();
+    segments[segment].clear();
   }
 
+  /** Closes every segment, marking each clean, then releases the directory lock. */
   @Override
   public void close() {
+    DiskTierException failure = null;
     try {
-      if (stores != null) {
-        for (DB store : stores) {
-          if (store != null && !store.isClosed()) {
-            store.close();
+      if (segments != null) {
+        for (DiskSegment segment : segments) {
+          try {
+            if (segment != null) {
+              segment.close();
+            }
+          } catch (IOException | RuntimeException e) {
+            if (failure == null) {
+              failure = new DiskTierException("Closing the disk tier in " + directory
+                  + " failed; the segments not closed will be recovered at the next open", e);
+            } else {
+              failure.addSuppressed(e);
+            }
           }
         }
       }
     } finally {
       releaseLock();
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 

@@ -1,0 +1,133 @@
+package dev.cairn.cache.disk;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * File-system steps the disk tier's crash safety rests on: each one either completes or leaves
+ * the old state, and each is forced to the device before the next step relies on it.
+ */
+final class DiskFiles {
+
+  private static final boolean POSIX =
+      FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+  private DiskFiles() {
+  }
+
+  /** Creates a directory (and its parents) readable by the owner only. */
+  static void createOwnerOnlyDirectory(Path directory) throws IOException {
+    if (POSIX) {
+      Files.createDirectories(directory,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } else {
+      Files.createDirectories(directory);
+    }
+  }
+
+  /**
+   * Replaces {@code file} with {@code bytes} atomically: written aside, forced, renamed over the
+   * old file, then the directory forced, so a crash leaves either the old content or the new.
+   */
+  static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+    }
+    Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+    forceDirectory(file.getParent());
+  }
+
+  /** Creates an empty file and makes both it and its directory entry durable. */
+  static void createDurably(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+    forceDirectory(file.getParent());
+  }
+
+  /** Deletes a file if present and makes the deletion durable. */
+  static void deleteDurably(Path file) throws IOException {
+    if (Files.deleteIfExists(file)) {
+      forceDirectory(file.getParent());
+    }
+  }
+
+  /** Copies every regular file of {@code from} into the empty directory {@code to}, forced. */
+  static void copyDirectory(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        if (Files.isRegularFile(file)) {
+          Path copy = to.resolve(file.getFileName());
+          Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
+          force(copy);
+        }
+      }
+    }
+    forceDirectory(to);
+  }
+
+  /** Deletes a directory tree if present; a crash halfway leaves a tree the next open deletes. */
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(path -> {
+        try {
+          Files.delete(path);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    forceDirectory(root.getParent());
+  }
+
+  /** Returns the bytes all regular files under {@code root} occupy. */
+  static long sizeOf(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      long total = 0;
+      for (Path path : (Iterable<Path>) walk::iterator) {
+        if (Files.isRegularFile(path)) {
+          total += Files.size(path);
+        }
+      }
+      return total;
+    }
+  }
+
+  static void force(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+  }
+
+  /** Forces a directory's entries (creations, renames, deletions) to the device. */
+  static void forceDirectory(Path directory) throws IOException {
+    if (!POSIX) {
+      return;   // Windows cannot open a directory as a channel; its renames are journaled anyway
+    }
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+  }
+}

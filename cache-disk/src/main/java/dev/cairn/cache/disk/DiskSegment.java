@@ -1,0 +1,356 @@
+package dev.cairn.cache.disk;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.AbstractMap.SimpleImmutableEntry;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.mapdb.DB;
+import org.mapdb.DBMaker;
+import org.mapdb.HTreeMap;
+import org.mapdb.Serializer;
+
+/**
+ * One segment of the disk tier: a MapDB store, the journal that makes its writes durable, and the
+ * checkpoints and recovery around them.
+ *
+ * <p>Layout of {@code segment-<i>/}: {@code current} names the live generation n (a long and its
+ * CRC32C, replaced atomically); {@code base-<n>/store.db} is a MapDB store closed cleanly at
+ * checkpoint n and never written again; {@code journal-<n>} holds every batch flushed since;
+ * {@code work/store.db} is the store reads and writes use, and {@code work/clean} exists only
+ * while that store is closed and was closed by Cairn.
+ *
+ * <p>Why not MapDB's own write-ahead log: our crash loop showed MapDB 3.1.0 failing to replay its
+ * log after a plain kill while writing (and the known failure of a kill during the replay). So
+ * MapDB runs without a log, as an index that can always be thrown away: a batch is durable once it
+ * is in the journal (appended, checksummed, forced), and is then applied to the working store.
+ * After a crash, the working store is discarded and rebuilt from a copy of {@code base-<n>} plus the
+ * journal's whole records; neither of those is changed by the rebuild (only a torn tail of the
+ * journal is cut), so a kill during recovery just means recovering again. A checkpoint, when the
+ * journal grows past its limit, closes the working store, copies it to {@code base-<n+1>}, starts
+ * {@code journal-<n+1>} and only then switches {@code current}; leftovers of either generation are
+ * deleted at the next open. {@code docs/durability.md} walks through every crash point.
+ */
+final class DiskSegment implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(DiskSegment.class.getName());
+  static final String CURRENT = "current";
+  static final String CLEAN = "clean";
+  static final String STORE = "store.db";
+  static final String WORK = "work";
+  private static final Pattern GENERATION = Pattern.compile("(base|journal)-(\\d+)");
+
+  private final Path directory;
+  private final String description;
+  private final long checkpointBytes;
+  // Reads and batch writes share the store (MapDB is thread-safe); a checkpoint, which closes and
+  // reopens it, excludes both.
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private long generation;
+  private DB store;
+  private HTreeMap<byte[], byte[]> entries;
+  private SegmentJournal journal;
+
+  DiskSegment(Path directory, String description, long checkpointBytes) {
+    this.directory = directory;
+    this.description = description;
+    this.checkpointBytes = checkpointBytes;
+  }
+
+  /** Opens the segment: as it was closed, or rebuilt from its checkpoint and journal. */
+  void open() throws IOException {
+    DiskFiles.createOwnerOnlyDirectory(directory);
+    generation = readCurrent();
+    if (generation == 0) {
+      generation = createFirstGeneration();
+    }
+    deleteOtherGenerations(generation);
+    Path base = base(generation);
+    if (!Files.exists(base.resolve(STORE))) {
+      throw new DiskTierException(directory.resolve(CURRENT) + " names checkpoint " + generation
+          + " but " + base.resolve(STORE) + " does not exist: the segment was damaged outside"
+          + " Cairn. Refusing to open it; restore the directory from a backup or delete it");
+    }
+    Path work = directory.resolve(WORK);
+    boolean reopened = false;
+    if (Files.exists(work.resolve(CLEAN))) {
+      // From here on the working store is in use: a crash must send the next open to the rebuild.
+      DiskFiles.deleteDurably(work.resolve(CLEAN));
+      try {
+        openStore(work);
+        journal = SegmentJournal.open(journal(generation), (key, value) -> { });
+        reopened = true;
+      } catch (RuntimeException | IOException e) {
+        LOG.log(Level.WARNING, "The working store of " + description + " in " + work
+            + " was closed cleanly but does not open (" + e + "); rebuilding it from "
+            + base + " and " + journal(generation));
+        closeQuietly();
+      }
+    }
+    if (!reopened) {
+      rebuild(base, work);
+    }
+  }
+
+  private void rebuild(Path base, Path work) throws IOException {
+    LOG.log(Level.INFO, "Recovering {0}: rebuilding its store from checkpoint {1} and the"
+        + " journal; neither is changed until the rebuild is done", description, base);
+    DiskFiles.deleteTree(work);
+    DiskFiles.createOwnerOnlyDirectory(work);
+    DiskFiles.copyDirectory(base, work);
+    openStore(work);
+    long[] replayed = new long[1];
+    journal = SegmentJournal.open(journal(generation), (key, value) -> {
+      if (value == null) {
+        entries.remove(key);
+      } else {
+        entries.put(key, value);
+      }
+      replayed[0]++;
+    });
+    LOG.log(Level.INFO, "Recovered {0}: {1} journaled changes replayed", description,
+        replayed[0]);
+  }
+
+  private void openStore(Path work) {
+    try {
+      store = maker(work).make();
+      entries = store.hashMap("entries", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY)
+          .createOrOpen();
+    } catch (RuntimeException e) {
+      closeQuietly();
+      throw new DiskTierException("Cannot open " + work.resolve(STORE) + " (" + description + "): "
+          + e + ". The file was left as it is", e);
+    }
+  }
+
+  // No write-ahead log (the journal is ours); FileChannel volume, not mmap, so that a full disk is
+  // an IOException, not a SIGBUS.
+  private static DBMaker.Maker maker(Path directory) {
+    return DBMaker.fileDB(directory.resolve(STORE).toFile()).fileChannelEnable();
+  }
+
+  private long createFirstGeneration() throws IOException {
+    try (Stream<Path> children = Files.list(directory)) {
+      for (Path child : (Iterable<Path>) children::iterator) {
+        if (Files.exists(child.resolve(STORE))) {
+          throw new DiskTierException(directory + " holds a store (" + child.resolve(STORE)
+              + ") but no '" + CURRENT + "' file naming its checkpoint. Refusing to guess;"
+              + " restore the file or delete the directory");
+        }
+      }
+    }
+    Path first = base(1);
+    DiskFiles.deleteTree(first);
+    DiskFiles.createOwnerOnlyDirectory(first);
+    maker(first).make().close();
+    DiskFiles.force(first.resolve(STORE));
+    DiskFiles.forceDirectory(first);
+    writeCurrent(1);
+    return 1;
+  }
+
+  byte[] get(byte[] key) {
+    lock.readLock().lock();
+    try {
+      return entries.get(key);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Makes a batch of puts (non-null values) and removals (null values) durable in the journal, then
+   * applies it to the store; takes a checkpoint when the journal has grown past its limit.
+   */
+  void apply(List<Map.Entry<byte[], byte[]>> batch) {
+    lock.readLock().lock();
+    try {
+      journal.append(batch);
+      for (Map.Entry<byte[], byte[]> change : batch) {
+        if (change.getValue() == null) {
+          entries.remove(change.getKey());
+        } else {
+          entries.put(change.getKey(), change.getValue());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new DiskTierException("Writing a batch of " + batch.size() + " entries to "
+          + journal.file() + " (" + description + ") failed: " + e.getMessage(), e);
+    } finally {
+      lock.readLock().unlock();
+    }
+    if (journal.length() > checkpointBytes) {
+      checkpoint();
+    }
+  }
+
+  /**
+   * Folds the journal into a new base: the store is closed, copied to {@code base-<n+1>}, an empty
+   * {@code journal-<n+1>} created, and only then {@code current} switched; a crash before the switch
+   * leaves generation n whole, after it generation n+1.
+   */
+  private void checkpoint() {
+    lock.writeLock().lock();
+    Path work = directory.resolve(WORK);
+    try {
+      long next = generation + 1;
+      Path base = base(next);
+      Path staging = directory.resolve(base.getFileName() + ".tmp");
+      DiskFiles.deleteTree(base);   // leftovers of a checkpoint that failed earlier
+      DiskFiles.deleteDurably(journal(next));
+      store.close();
+      store = null;
+      DiskFiles.force(work.resolve(STORE));
+      DiskFiles.deleteTree(staging);
+      DiskFiles.createOwnerOnlyDirectory(staging);
+      DiskFiles.copyDirectory(work, staging);
+      Files.move(staging, base, StandardCopyOption.ATOMIC_MOVE);
+      SegmentJournal fresh = SegmentJournal.open(journal(next), (key, value) -> { });
+      DiskFiles.forceDirectory(directory);
+      writeCurrent(next);
+      SegmentJournal old = journal;
+      journal = fresh;
+      generation = next;
+      old.close();
+      DiskFiles.deleteTree(base(next - 1));
+      DiskFiles.deleteDurably(journal(next - 1));
+    } catch (IOException | RuntimeException e) {
+      throw new DiskTierException("A checkpoint of " + description + " in " + directory
+          + " failed: " + e + ". The journal still holds every write", e);
+    } finally {
+      try {
+        if (store == null) {
+          openStore(work);
+        }
+      } finally {
+        lock.writeLock().unlock();
+      }
+    }
+  }
+
+  /** Returns the keys stored, copied under the lock: a checkpoint may reopen the store later. */
+  Iterator<byte[]> keys() {
+    lock.readLock().lock();
+    try {
+      return new ArrayList<>(entries.keySet()).iterator();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  long size() {
+    lock.readLock().lock();
+    try {
+      return entries.sizeLong();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  void clear() {
+    List<Map.Entry<byte[], byte[]>> removals = new ArrayList<>();
+    keys().forEachRemaining(key -> removals.add(new SimpleImmutableEntry<>(key, null)));
+    apply(removals);
+  }
+
+  /** Returns the bytes this segment's files occupy. */
+  long bytesOnDisk() throws IOException {
+    return DiskFiles.sizeOf(directory);
+  }
+
+  /** Closes the store and marks it clean; a store that fails to close is rebuilt at next open. */
+  @Override
+  public void close() throws IOException {
+    lock.writeLock().lock();
+    try {
+      if (store == null) {
+        return;
+      }
+      DB closing = store;
+      store = null;
+      closing.close();
+      journal.close();
+      Path work = directory.resolve(WORK);
+      DiskFiles.force(work.resolve(STORE));
+      DiskFiles.createDurably(work.resolve(CLEAN));
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private void closeQuietly() {
+    if (store != null) {
+      try {
+        store.close();
+      } catch (RuntimeException ignored) {
+        // the store is being given up because it is broken; its close may fail the same way
+      }
+      store = null;
+    }
+  }
+
+  private Path base(long generation) {
+    return directory.resolve("base-" + generation);
+  }
+
+  private Path journal(long generation) {
+    return directory.resolve("journal-" + generation);
+  }
+
+  private void deleteOtherGenerations(long current) throws IOException {
+    try (Stream<Path> children = Files.list(directory)) {
+      for (Path child : (Iterable<Path>) children::iterator) {
+        String name = child.getFileName().toString();
+        Matcher matcher = GENERATION.matcher(name);
+        boolean stale = matcher.matches() && Long.parseLong(matcher.group(2)) != current;
+        if (stale || name.endsWith(".tmp")) {
+          DiskFiles.deleteTree(child);
+        }
+      }
+    }
+  }
+
+  private long readCurrent() throws IOException {
+    Path file = directory.resolve(CURRENT);
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    if (bytes.length != Long.BYTES + Integer.BYTES) {
+      throw new DiskTierException(file + " is damaged (" + bytes.length + " bytes, expected "
+          + (Long.BYTES + Integer.BYTES) + "). Refusing to open " + description);
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    long generation = buffer.getLong();
+    if (buffer.getInt() != crc(bytes) || generation < 1) {
+      throw new DiskTierException(file + " is damaged (checksum mismatch). Refusing to open "
+          + description);
+    }
+    return generation;
+  }
+
+  private void writeCurrent(long generation) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(Long.BYTES + Integer.BYTES).putLong(generation);
+    buffer.putInt(crc(buffer.array()));
+    DiskFiles.writeAtomically(directory.resolve(CURRENT), buffer.array());
+  }
+
+  private static int crc(byte[] bytes) {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, Long.BYTES);
+    return (int) crc.getValue();
+  }
+}
