@@ -48,6 +48,7 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
   private FileLock lock;
   private DB[] stores;
   private HTreeMap<byte[], byte[]>[] maps;
+  private HotKeySnapshot<K> hotKeys;
 
   private DiskTier(Path directory, Serializer<K> keys, Serializer<V> values) {
     this.directory = directory;
@@ -99,6 +100,7 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
             + "': " + e.getMessage() + ". The file was left as it is", e);
       }
     }
+    hotKeys = HotKeySnapshot.read(directory, keys, context.cacheName());
   }
 
   private void createDirectory() throws IOException {
@@ -213,6 +215,17 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
   public void clear(int segment) {
     maps[segment].clear();
     stores[segment].commit();
+  }
+
+  /** Writes the snapshot the next open reads; see {@link HotKeySnapshot}. */
+  @Override
+  public void saveHotKeys(List<K> hottestFirst) {
+    hotKeys.save(hottestFirst);
+  }
+
+  @Override
+  public List<K> hotKeys() {
+    return hotKeys.keys();
   }
 
   @Override
