@@ -87,9 +87,10 @@ final class Warmer<K, V> {
     try {
       List<K> loaderKeys = loaderKeys();
       progress.begin((long) hotKeys.size() + loaderKeys.size());
+      String from = cache.lowerTierName() == null ? ""
+          : hotKeys.size() + " hot keys from the " + cache.lowerTierName() + " tier, ";
       LOG.log(Level.INFO, () -> "Warming up cache '" + cache.name() + "' in the background: "
-          + progress.total() + " keys (" + hotKeys.size() + " hot keys from the "
-          + cache.lowerTierName() + " tier, " + loaderKeys.size() + " from the warm-up loader)");
+          + progress.total() + " keys (" + from + loaderKeys.size() + " from the warm-up loader)");
       end = refill();
       if (end != End.CLOSED && !loaderKeys.isEmpty()) {
         End loading = load(loaderKeys);

@@ -297,6 +297,24 @@ class WarmUpTest {
   }
 
   @Test
+  void aWeightBoundMemoryIsRefilledUpToItsWeight() {
+    List<Integer> keys = previousRun(20);
+    TieredCache<Integer, String> cache = track(builder("weighed", 0)
+        .maximumWeight(10, (key, value) -> 2)
+        .build());
+    assertThat(cache.warmUp().await(WAIT)).isTrue();
+
+    assertThat(cache.warmUp().loaded()).isEqualTo(5);
+    assertThat(cache.memoryTierSize()).as("weighted size").isEqualTo(10);
+    assertThat(cache.statistics().memoryEvictions()).isZero();
+    for (int key : keys.subList(0, 5)) {
+      assertThat(servedFromMemory(cache, key)).as("hot key %d", key).isTrue();
+    }
+    cache.close();
+    assertThat(tier.savedHotKeys).containsExactlyInAnyOrderElementsOf(keys.subList(0, 5));
+  }
+
+  @Test
   void warmUpStopsWhenTheCacheClosesAndLeavesTheTierAlone() throws Exception {
     previousRun(20);
     tier.holdRead(0);
