@@ -7,13 +7,17 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.cairn.cache.core.tier.LowerTier;
 import dev.cairn.cache.core.tier.TierEntry;
 import dev.cairn.cache.core.tier.TierWrite;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
@@ -38,6 +42,10 @@ import java.util.function.Function;
  * every tier, so they survive a restart, and an expired entry is never served. Expiry is checked
  * when an entry is read; an expired entry left unread in memory is dropped by the size bound.
  *
+ * <p><b>Warm-up.</b> At a clean close the memory tier's keys are handed to the lower tier, hottest
+ * first, and the next cache over that tier refills its memory from them in the background; a
+ * {@link WarmUpLoader} can preload from the system of record too. See {@link #warmUp()}.
+ *
  * <p>Create instances with {@link #builder(String)}. Null keys and values are rejected with a
  * {@link NullPointerException}; every operation on a closed cache throws
  * {@link IllegalStateException}.
@@ -47,6 +55,8 @@ import java.util.function.Function;
  * @param <V> the value type
  */
 public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(TieredCache.class.getName());
 
   // Enough stripes that two keys rarely share one on a small machine, few enough to lock all.
   private static final int STRIPES = 256;
@@ -63,6 +73,15 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   private final EventDispatcher<K, V> events;
   private final StatisticsCounters stats = new StatisticsCounters();
   private final Duration closeTimeout;
+  private final boolean warmRestart;
+  private final WarmUpLoader<K, V> warmUpLoader;
+  private final int warmUpBatchSize;
+  private final WarmUp warmUp;
+  // Set once by start() on the building thread, read by close() on any thread.
+  private volatile Warmer<K, V> warmer;
+  // The keys of the warm-up loader's batch in flight, mapped to whether a write op has touched
+  // them since the batch was requested; null when no batch is out. Read by every write op.
+  private volatile ConcurrentHashMap<K, Boolean> keysBeingLoaded;
   // Read on every operation; switching statistics at run time is a JSR-107 management feature.
   private volatile boolean statisticsEnabled;
   private volatile boolean closed;
@@ -74,6 +93,10 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     this.segments = builder.segments;
     this.statisticsEnabled = builder.statisticsEnabled;
     this.closeTimeout = builder.writeBehind.closeTimeout();
+    this.warmRestart = builder.warmRestart;
+    this.warmUpLoader = builder.warmUpLoader;
+    this.warmUpBatchSize = builder.warmUpBatchSize;
+    this.warmUp = new WarmUp(name);
     this.events = new EventDispatcher<>(name, builder.eventExecutor);
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new ReentrantLock();
@@ -93,6 +116,27 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
       lower.open(new dev.cairn.cache.core.tier.TierContext(name, segments, clock));
       writeBehind.start();
     }
+    startWarmUp();
+  }
+
+  private void startWarmUp() {
+    List<K> hotKeys = List.of();
+    if (lower != null && warmRestart) {
+      try {
+        hotKeys = List.copyOf(lower.hotKeys());
+      } catch (RuntimeException e) {
+        warmUp.fail(e);
+        LOG.log(Level.WARNING, () -> "Cache '" + name + "' could not read the hot keys of its "
+            + lower.name() + " tier and starts with a cold memory tier", e);
+      }
+    }
+    if (hotKeys.isEmpty() && warmUpLoader == null) {
+      warmUp.finish();
+      return;
+    }
+    Warmer<K, V> started = new Warmer<>(this, hotKeys, warmUpLoader, warmUpBatchSize, warmUp);
+    warmer = started;
+    started.start();
   }
 
   /** Starts building a cache with the given name, used in metrics, logs and error messages. */
@@ -295,6 +339,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
    */
   public <R> R invoke(K key, EntryProcessor<K, V, R> processor) {
     Objects.requireNonNull(processor, "processor");
+    markWritten(key);
     return withKey(key, slot -> new ProcessedEntry<>(slot).run(processor));
   }
 
@@ -321,6 +366,10 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
    */
   public void clear() {
     checkOpen();
+    ConcurrentHashMap<K, Boolean> loading = keysBeingLoaded;
+    if (loading != null) {
+      loading.replaceAll((key, written) -> Boolean.TRUE);
+    }
     withAllKeys(() -> {
       if (writeBehind != null) {
         writeBehind.withAllLanes(() -> {
@@ -389,6 +438,21 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   }
 
   /**
+   * Returns the progress of the warm-up that began when the cache was built: a refill of the memory
+   * tier from the lower tier's hot keys (saved at the last clean close; see
+   * {@link TieredCacheBuilder#warmRestart}), hottest first, then the
+   * {@link TieredCacheBuilder#warmUpLoader warm-up loader}'s preload. It runs on one background
+   * daemon thread named {@code cairn-warmup-<name>}; reads and writes work meanwhile, and a key
+   * not yet warmed is read from the lower tier as usual. Warm-up takes each key's lock like every
+   * other operation, puts an entry into memory only if memory has none (so it never overwrites a
+   * newer write), skips expired entries, counts no statistics, stops when memory is full, and
+   * stops when the cache closes. With nothing to warm the handle is done at once.
+   */
+  public WarmUp warmUp() {
+    return warmUp;
+  }
+
+  /**
    * Makes every write acknowledged before this call durable in the lower tier: returns only once
    * the lower tier has accepted each of them (or a later write of the same key). Without a lower
    * tier this does nothing.
@@ -404,9 +468,11 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   }
 
   /**
-   * Flushes every buffered write to the lower tier and closes it. A lower tier that keeps failing
-   * is retried until the close timeout, after which the entries still buffered are reported lost
-   * in the {@link CacheWriteException} thrown. Closing twice does nothing.
+   * Stops warm-up, flushes every buffered write to the lower tier, hands it the memory tier's keys
+   * hottest first for the next warm restart (only when the flush succeeded), and closes it. A lower
+   * tier that keeps failing is retried until the close timeout, after which the entries still
+   * buffered are reported lost in the {@link CacheWriteException} thrown. Closing twice does
+   * nothing.
    */
   @Override
   public void close() {
@@ -416,19 +482,58 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
       }
       closed = true;
     }
+    boolean flushed = false;
+    Warmer<K, V> running = warmer;
+    // Waiting for warm-up is a courtesy: an interrupt then must not cost the final flush, so the
+    // flag is restored after it.
+    boolean interrupted = running != null && running.stop(closeTimeout);
     try {
       if (writeBehind != null) {
         writeBehind.close(closeTimeout);
       }
+      flushed = true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CacheWriteException("Interrupted while closing cache '" + name + "'; "
           + writeBehind.pendingCount() + " buffered entries were not written", e);
     } finally {
       if (lower != null) {
-        lower.close();
+        try {
+          if (flushed && warmRestart) {
+            saveHotKeys();
+          }
+        } finally {
+          lower.close();
+        }
       }
       memory.invalidateAll();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Hands the lower tier every unexpired key in memory, hottest first (Caffeine's retention order).
+   * A count limit, not a weight limit: memory is bounded already, so all of it is the working set,
+   * whichever bound applies; the refill stops at the bound again.
+   */
+  private void saveHotKeys() {
+    try {
+      long now = clock.currentTimeMillis();
+      int limit = (int) Math.min(Integer.MAX_VALUE, memory.estimatedSize());
+      List<K> hottest = new ArrayList<>(limit);
+      memory.policy().eviction().ifPresent(eviction -> eviction.hottest(limit)
+          .forEach((key, entry) -> {
+            if (!entry.isExpired(now)) {
+              hottest.add(key);
+            }
+          }));
+      lower.saveHotKeys(hottest);
+    } catch (RuntimeException e) {
+      // Only a speed-up: every value is flushed already, so the close goes on.
+      LOG.log(Level.WARNING, () -> "Cache '" + name + "' could not save its hot keys to the "
+          + lower.name() + " tier; the next start refills memory on demand instead", e);
     }
   }
 
@@ -505,6 +610,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   }
 
   private <R> R timedPut(K key, Function<Slot, R> body) {
+    markWritten(key);
     boolean statistics = statisticsEnabled;
     long start = statistics ? System.nanoTime() : 0L;
     R result = withKey(key, body);
@@ -515,6 +621,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   }
 
   private <R> R timedRemove(K key, Function<Slot, R> body) {
+    markWritten(key);
     boolean statistics = statisticsEnabled;
     long start = statistics ? System.nanoTime() : 0L;
     R result = withKey(key, body);
@@ -526,6 +633,11 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
 
   /** Runs {@code body} under the key's lock, then waits for synchronous listeners. */
   private <R> R withKey(K key, Function<Slot, R> body) {
+    return withKey(key, false, body);
+  }
+
+  /** As {@link #withKey(Object, Function)}; a {@code quiet} slot counts no statistics. */
+  private <R> R withKey(K key, boolean quiet, Function<Slot, R> body) {
     Objects.requireNonNull(key, "key");
     checkOpen();
     int hash = spread(key.hashCode());
@@ -533,7 +645,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     R result;
     lock.lock();
     try {
-      result = body.apply(new Slot(key, segmentOf(hash, segments)));
+      result = body.apply(new Slot(key, segmentOf(hash, segments), quiet));
     } catch (RuntimeException | Error failure) {
       lock.unlock();
       try {
@@ -559,6 +671,50 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
       for (int i = 0; i < locked; i++) {
         stripes[i].unlock();
       }
+    }
+  }
+
+  // ---------------------------------------------------------------- warm-up's operations
+
+  /** Warm-up: promotes the key's entry from below if memory has none; see {@link Slot#refill}. */
+  void refill(K key) {
+    withKey(key, true, Slot::refill);
+  }
+
+  /** Warm-up: stores a loaded value as {@link Slot#storeLoaded} says; returns whether it did. */
+  boolean storeLoaded(K key, V value) {
+    return withKey(key, true, slot -> slot.storeLoaded(value));
+  }
+
+  /** Whether the memory tier is at its bound, so refilling more would only evict. */
+  boolean memoryIsFull() {
+    return memory.policy().eviction()
+        .map(eviction -> eviction.weightedSize().orElse(memory.estimatedSize())
+            >= eviction.getMaximum())
+        .orElse(false);
+  }
+
+  /** Starts watching a loader batch's keys for writes; see {@link #keysBeingLoaded}. */
+  void beginLoading(Set<K> batch) {
+    ConcurrentHashMap<K, Boolean> loading = new ConcurrentHashMap<>(batch.size() * 2);
+    for (K key : batch) {
+      loading.put(key, Boolean.FALSE);
+    }
+    keysBeingLoaded = loading;
+  }
+
+  void endLoading() {
+    keysBeingLoaded = null;
+  }
+
+  /**
+   * Called by every write op before it takes the key's lock: a loader batch requested before this
+   * write may hold an older value, so the write wins even if it leaves the key absent.
+   */
+  private void markWritten(K key) {
+    ConcurrentHashMap<K, Boolean> loading = keysBeingLoaded;
+    if (loading != null && key != null) {
+      loading.replace(key, Boolean.TRUE);
     }
   }
 
@@ -614,13 +770,20 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   final class Slot {
     final K key;
     final int segment;
+    // Warm-up's slots count nothing: warming is not the application's traffic.
+    private final boolean quiet;
     private V value;
     private long expiresAt;
     private MemoryEntry<V> inMemory;
 
-    Slot(K key, int segment) {
+    Slot(K key, int segment, boolean quiet) {
       this.key = key;
       this.segment = segment;
+      this.quiet = quiet;
+    }
+
+    private boolean counting() {
+      return !quiet && statisticsEnabled;
     }
 
     /**
@@ -629,7 +792,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
      * statistics if {@code countTiers}.
      */
     V load(boolean countTiers) {
-      boolean statistics = countTiers && statisticsEnabled;
+      boolean statistics = countTiers && counting();
       MemoryEntry<V> entry = memory.getIfPresent(key);
       if (entry != null) {
         if (statistics && !isExpired(entry.expiresAt())) {
@@ -649,29 +812,61 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
       if (lower == null) {
         return absent();
       }
-      TierWrite<K, V> pending = writeBehind.pending(segment, key);
-      V below;
-      long belowExpiresAt;
-      if (pending != null) {
-        below = pending.value();
-        belowExpiresAt = pending.expiresAtMillis();
-      } else {
-        TierEntry<V> stored = lower.read(segment, key);
-        below = stored == null ? null : stored.value();
-        belowExpiresAt = stored == null ? 0L : stored.expiresAtMillis();
-      }
+      TierEntry<V> below = below();
       if (statistics) {
-        (below == null || isExpired(belowExpiresAt) ? stats.lowerMisses : stats.lowerHits)
+        (below == null || isExpired(below.expiresAtMillis()) ? stats.lowerMisses : stats.lowerHits)
             .increment();
       }
-      return below == null ? absent() : found(below, belowExpiresAt, null);
+      return below == null ? absent() : found(below.value(), below.expiresAtMillis(), null);
+    }
+
+    /** What is below memory: the pending write (none for a tombstone), else the lower tier's. */
+    private TierEntry<V> below() {
+      TierWrite<K, V> pending = writeBehind.pending(segment, key);
+      if (pending != null) {
+        return pending.isRemoval() ? null
+            : new TierEntry<>(pending.value(), pending.expiresAtMillis());
+      }
+      return lower.read(segment, key);
+    }
+
+    /**
+     * Warm-up's refill: copies the entry below into memory if memory has none. Memory always holds
+     * the newest value when it holds one, so an entry there (even an expired one) is left alone. An
+     * expired entry below is skipped and left for a read to drop: warm-up changes no tier but
+     * memory, and fires no event.
+     */
+    Void refill() {
+      if (lower == null || memoryMap.containsKey(key)) {
+        return null;
+      }
+      TierEntry<V> below = below();
+      if (below != null && !isExpired(below.expiresAtMillis())) {
+        value = below.value();
+        expiresAt = below.expiresAtMillis();
+        promote();
+      }
+      return null;
+    }
+
+    /**
+     * Stores a warm-up loader's value as {@code putIfAbsent} would, unless a write op touched the
+     * key since its batch was requested: the loader may have read the system of record before that
+     * write, so the write wins even when it left the key absent.
+     */
+    boolean storeLoaded(V loaded) {
+      ConcurrentHashMap<K, Boolean> loading = keysBeingLoaded;
+      if (loading != null && Boolean.TRUE.equals(loading.get(key))) {
+        return false;
+      }
+      return load(false) == null && store(loaded);
     }
 
     private V found(V found, long foundExpiresAt, MemoryEntry<V> memoryEntry) {
       if (isExpired(foundExpiresAt)) {
         value = found;
         inMemory = memoryEntry;
-        if (statisticsEnabled) {
+        if (counting()) {
           stats.expirations.increment();
         }
         writeTiers(null, 0L, EventType.EXPIRED, found);
@@ -717,13 +912,13 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     }
 
     void countHit() {
-      if (statisticsEnabled) {
+      if (counting()) {
         stats.hits.increment();
       }
     }
 
     void countMiss() {
-      if (statisticsEnabled) {
+      if (counting()) {
         stats.misses.increment();
       }
     }
@@ -763,7 +958,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
             expiresAt);
       }
       writeTiers(newValue, next, old == null ? EventType.CREATED : EventType.UPDATED, old);
-      if (statisticsEnabled) {
+      if (counting()) {
         stats.puts.increment();
       }
       return true;
@@ -772,7 +967,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     /** Removes the value {@link #load} found; returns true. */
     boolean delete() {
       writeTiers(null, 0L, EventType.REMOVED, value);
-      if (statisticsEnabled) {
+      if (counting()) {
         stats.removals.increment();
       }
       return true;

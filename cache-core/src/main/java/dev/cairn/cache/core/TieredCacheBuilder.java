@@ -46,6 +46,9 @@ public final class TieredCacheBuilder<K, V> {
   private Duration retryMax = Duration.ofSeconds(10);
   private Duration closeTimeout = Duration.ofSeconds(30);
   WriteBehindSettings writeBehind;
+  boolean warmRestart = true;
+  WarmUpLoader<K, V> warmUpLoader;
+  int warmUpBatchSize = 256;
 
   TieredCacheBuilder(String name) {
     Objects.requireNonNull(name, "name");
@@ -177,7 +180,43 @@ public final class TieredCacheBuilder<K, V> {
     return this;
   }
 
-  /** Builds the cache and, if there is one, opens its lower tier and starts flushing. */
+  /**
+   * Sets whether the cache restarts warm: at a clean close it hands the lower tier its memory
+   * tier's keys, hottest first, and when built it refills memory from the keys the lower tier saved
+   * last time, in the background (see {@link TieredCache#warmUp()}). Only a tier that persists the
+   * snapshot, such as the disk tier, makes a difference. Turning it off skips both the saving and
+   * the refill. Default on.
+   */
+  public TieredCacheBuilder<K, V> warmRestart(boolean enabled) {
+    this.warmRestart = enabled;
+    return this;
+  }
+
+  /**
+   * Preloads the cache from the system of record when it is built, in the background, after the
+   * warm restart's refill: see {@link WarmUpLoader} and {@link TieredCache#warmUp()}.
+   */
+  public TieredCacheBuilder<K, V> warmUpLoader(WarmUpLoader<K, V> loader) {
+    this.warmUpLoader = Objects.requireNonNull(loader, "loader");
+    return this;
+  }
+
+  /**
+   * Sets how many keys the warm-up loader is asked to load in one {@link WarmUpLoader#loadAll}
+   * call. Default 256.
+   */
+  public TieredCacheBuilder<K, V> warmUpBatchSize(int keys) {
+    if (keys < 1) {
+      throw new IllegalArgumentException("warmUpBatchSize must be at least 1, was " + keys);
+    }
+    this.warmUpBatchSize = keys;
+    return this;
+  }
+
+  /**
+   * Builds the cache and, if there is one, opens its lower tier and starts flushing; then starts
+   * warm-up in the background, if there is anything to warm.
+   */
   public TieredCache<K, V> build() {
     writeBehind = new WriteBehindSettings(flushInterval, flushBatchSize, bufferCapacity,
         backPressure, blockTimeout, retryInitial, retryMax, closeTimeout);

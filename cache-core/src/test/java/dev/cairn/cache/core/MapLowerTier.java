@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A lower tier on concurrent maps, for tests: it records every batch it accepts, and can be made
- * to fail or to hold batches until released.
+ * to fail or to hold batches (or a read of one key) until released. A {@link #persistent} one
+ * keeps its entries and its hot-key snapshot from one cache to the next, as a disk tier does
+ * across restarts.
  */
 public final class MapLowerTier<K, V> implements LowerTier<K, V> {
 
@@ -31,8 +33,42 @@ public final class MapLowerTier<K, V> implements LowerTier<K, V> {
   private final ConcurrentHashMap<Integer, CountDownLatch> segmentGates = new ConcurrentHashMap<>();
   /** Writes that arrived after {@link #close()}: the engine must have flushed everything before. */
   final AtomicInteger writesAfterClose = new AtomicInteger();
+  /** Reads that arrived after {@link #close()}: warm-up must have stopped before. */
+  final AtomicInteger readsAfterClose = new AtomicInteger();
   volatile TierContext context;
   volatile boolean closed;
+  private final boolean persistent;
+  /** The last hot keys saved; what {@link #hotKeys()} returns. Tests may set it before a build. */
+  volatile List<K> savedHotKeys = List.of();
+  final AtomicInteger hotKeySaves = new AtomicInteger();
+  /** What the tier held, and whether it was closed, when the hot keys were last saved. */
+  volatile long sizeAtSave = -1;
+  volatile boolean closedAtSave;
+  // A read of this key waits at readGate, after counting down readArrived.
+  private volatile K heldReadKey;
+  private volatile CountDownLatch readArrived = new CountDownLatch(0);
+  private volatile CountDownLatch readGate = new CountDownLatch(0);
+
+  public MapLowerTier() {
+    this.persistent = false;
+  }
+
+  private MapLowerTier(int segments) {
+    this.persistent = true;
+    List<ConcurrentHashMap<K, TierEntry<V>>> maps = new ArrayList<>();
+    for (int i = 0; i < segments; i++) {
+      maps.add(new ConcurrentHashMap<>());
+    }
+    this.segments = maps;
+  }
+
+  /**
+   * A tier whose entries and saved hot keys outlive each cache opened over it (which must use the
+   * same segment count); {@link #preload} works before the first build.
+   */
+  static <K, V> MapLowerTier<K, V> persistent(int segments) {
+    return new MapLowerTier<>(segments);
+  }
 
   @Override
   public String name() {
@@ -42,6 +78,14 @@ public final class MapLowerTier<K, V> implements LowerTier<K, V> {
   @Override
   public void open(TierContext context) {
     this.context = context;
+    this.closed = false;
+    if (persistent) {
+      if (segments.size() != context.segments()) {
+        throw new IllegalStateException("persistent MapLowerTier has " + segments.size()
+            + " segments, the cache " + context.segments());
+      }
+      return;
+    }
     List<ConcurrentHashMap<K, TierEntry<V>>> maps = new ArrayList<>();
     for (int i = 0; i < context.segments(); i++) {
       maps.add(new ConcurrentHashMap<>());
@@ -52,6 +96,18 @@ public final class MapLowerTier<K, V> implements LowerTier<K, V> {
   @Override
   public TierEntry<V> read(int segment, K key) {
     reads.incrementAndGet();
+    if (closed) {
+      readsAfterClose.incrementAndGet();
+    }
+    if (key.equals(heldReadKey)) {
+      readArrived.countDown();
+      try {
+        readGate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
     return segments.get(segment).get(key);
   }
 
@@ -103,8 +159,38 @@ public final class MapLowerTier<K, V> implements LowerTier<K, V> {
   }
 
   @Override
+  public void saveHotKeys(List<K> hottestFirst) {
+    sizeAtSave = size();
+    closedAtSave = closed;
+    savedHotKeys = List.copyOf(hottestFirst);
+    hotKeySaves.incrementAndGet();
+  }
+
+  @Override
+  public List<K> hotKeys() {
+    return savedHotKeys;
+  }
+
+  @Override
   public void close() {
     closed = true;
+  }
+
+  /** Makes the next reads of {@code key} wait until {@link #releaseRead()}. */
+  void holdRead(K key) {
+    readArrived = new CountDownLatch(1);
+    readGate = new CountDownLatch(1);
+    heldReadKey = key;
+  }
+
+  /** Waits until a read of the held key is waiting; false if none came within ten seconds. */
+  boolean awaitHeldRead() throws InterruptedException {
+    return readArrived.await(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  void releaseRead() {
+    heldReadKey = null;
+    readGate.countDown();
   }
 
   /** Makes writes wait until {@link #release()}. */

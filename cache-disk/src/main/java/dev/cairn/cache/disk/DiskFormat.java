@@ -2,12 +2,9 @@ package dev.cairn.cache.disk;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -76,14 +73,7 @@ final class DiskFormat {
     buffer.put(MAGIC).putInt(VERSION).putInt(segments);
     byte[] bytes = buffer.array();
     buffer.putInt(crc(bytes));
-    // Written aside, synced, then renamed: a crash leaves either no header or a whole one.
-    Path temporary = file.resolveSibling(FILE_NAME + ".tmp");
-    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      channel.write(ByteBuffer.wrap(bytes));
-      channel.force(true);
-    }
-    Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+    DiskFiles.writeAtomically(file, bytes);   // a crash leaves either no header or a whole one
   }
 
   private static int crc(byte[] bytes) {

@@ -50,6 +50,7 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
   private FileLock lock;
   private long checkpointBytes = DEFAULT_CHECKPOINT_BYTES;
   private DiskSegment[] segments;
+  private HotKeySnapshot<K> hotKeys;
 
   /** The journal length past which a segment folds its journal into a new checkpoint: 64 MiB. */
   public static final long DEFAULT_CHECKPOINT_BYTES = 64L << 20;
@@ -135,6 +136,7 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
             + context.cacheName() + "': " + e, e);
       }
     }
+    hotKeys = HotKeySnapshot.read(directory, keys, context.cacheName());
   }
 
   private void createDirectory() throws IOException {
@@ -239,6 +241,17 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
   @Override
   public void clear(int segment) {
     segments[segment].clear();
+  }
+
+  /** Writes the snapshot the next open reads; see {@link HotKeySnapshot}. */
+  @Override
+  public void saveHotKeys(List<K> hottestFirst) {
+    hotKeys.save(hottestFirst);
+  }
+
+  @Override
+  public List<K> hotKeys() {
+    return hotKeys.keys();
   }
 
   /** Closes every segment, marking each clean, then releases the directory lock. */

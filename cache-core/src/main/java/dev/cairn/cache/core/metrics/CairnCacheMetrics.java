@@ -2,6 +2,7 @@ package dev.cairn.cache.core.metrics;
 
 import dev.cairn.cache.core.CacheStatistics;
 import dev.cairn.cache.core.TieredCache;
+import dev.cairn.cache.core.WarmUp;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +26,9 @@ import java.util.function.ToDoubleFunction;
  *       tag on {@code cache.gets}, because Prometheus wants one set of tag keys per name;</li>
  *   <li>{@code cache.tier.evictions} tagged {@code tier=memory}: entries dropped from memory only;</li>
  *   <li>{@code cache.expirations}: entries found expired;</li>
+ *   <li>{@code cache.warmup.loaded}, {@code cache.warmup.total} and {@code cache.warmup.done}
+ *       ({@code 0} or {@code 1}): the progress of the warm-up that began when the cache was built
+ *       (see {@link TieredCache#warmUp()});</li>
  *   <li>with a lower tier: {@code cache.writebehind.pending} (buffered writes),
  *       {@code cache.flush.batches}, {@code cache.flush.entries}, {@code cache.flush.failures} and
  *       {@code cache.flush.time} (seconds spent writing batches).</li>
@@ -96,6 +100,12 @@ public final class CairnCacheMetrics extends CacheMeterBinder<TieredCache<?, ?>>
     tierGets(registry, "memory", CacheStatistics::memoryHits, CacheStatistics::memoryMisses);
     counter(registry, "cache.tier.evictions", "Entries dropped from one tier to keep it bounded",
         CacheStatistics::memoryEvictions, Tags.of("tier", "memory"));
+    warmUpGauge(registry, "cache.warmup.loaded", "Keys warm-up has dealt with so far",
+        WarmUp::loaded);
+    warmUpGauge(registry, "cache.warmup.total", "Keys warm-up set out to deal with",
+        WarmUp::total);
+    warmUpGauge(registry, "cache.warmup.done", "1 once warm-up has finished, else 0",
+        warmUp -> warmUp.isDone() ? 1 : 0);
 
     TieredCache<?, ?> cache = getCache();
     String lowerTier = cache == null ? null : cache.lowerTierName();
@@ -120,6 +130,17 @@ public final class CairnCacheMetrics extends CacheMeterBinder<TieredCache<?, ?>>
         .tags(getTagsWithCacheName())
         .baseUnit("seconds")
         .description("Time spent writing accepted batches to the lower tier")
+        .register(registry);
+  }
+
+  private void warmUpGauge(MeterRegistry registry, String name, String description,
+      ToDoubleFunction<WarmUp> read) {
+    Gauge.builder(name, this, binder -> {
+          TieredCache<?, ?> cache = binder.getCache();
+          return cache == null ? 0 : read.applyAsDouble(cache.warmUp());
+        })
+        .tags(getTagsWithCacheName())
+        .description(description)
         .register(registry);
   }
 

@@ -61,6 +61,34 @@ public interface LowerTier<K, V> extends AutoCloseable {
   /** Removes every entry of a segment. */
   void clear(int segment);
 
+  /**
+   * Records the keys the memory tier holds, hottest first, so that the next cache opened over this
+   * tier can refill its memory with them (a warm restart) instead of starting cold. The engine calls
+   * this once, at a clean close: after the final flush succeeded and before {@link #close()}; never
+   * after a failed flush, nor when warm restarts are turned off.
+   *
+   * <p>A tier that persists nothing can ignore it (the default). A persistent tier replaces its
+   * previous snapshot. The snapshot is only a speed-up: the values stay in the tier, and warm-up
+   * reads each one from it, so a stale or missing snapshot costs speed, never correctness. A failure
+   * here is logged by the engine and does not stop the close.
+   *
+   * @param hottestFirst every key in memory at close, most likely to be used again first; never
+   *     {@code null}, possibly empty
+   */
+  default void saveHotKeys(List<K> hottestFirst) {
+  }
+
+  /**
+   * Returns the keys recorded by {@link #saveHotKeys} at the last clean close, hottest first, or an
+   * empty list if there are none (the default, a tier that persists nothing, or a snapshot that was
+   * lost or damaged: that is not an error). Called after {@link #open}; the engine refills its
+   * memory tier from these keys in the background, hottest first, reading each value through the
+   * normal read path, so a key removed since the snapshot is simply skipped.
+   */
+  default List<K> hotKeys() {
+    return List.of();
+  }
+
   /** Releases the tier's resources; the engine has flushed everything it had before calling. */
   @Override
   void close();

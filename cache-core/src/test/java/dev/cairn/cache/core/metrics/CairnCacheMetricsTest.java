@@ -5,7 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cairn.cache.core.MapLowerTier;
 import dev.cairn.cache.core.TieredCache;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.cairn.cache.core.WarmUpLoader;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class CairnCacheMetricsTest {
@@ -70,6 +77,47 @@ class CairnCacheMetricsTest {
       cache.put(4, 4);
       assertThat(registry.get("cache.writebehind.pending").gauge().value()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void warmUpGaugesFollowTheProgress() throws Exception {
+    CountDownLatch inBatch = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    WarmUpLoader<Integer, String> loader = new WarmUpLoader<>() {
+      @Override public Set<Integer> keys() {
+        return new LinkedHashSet<>(List.of(1, 2, 3));
+      }
+
+      @Override public Map<Integer, String> loadAll(Set<? extends Integer> batch) {
+        inBatch.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return Map.of(1, "one", 2, "two", 3, "three");
+      }
+    };
+    try (TieredCache<Integer, String> cache = TieredCache.<Integer, String>builder("warming")
+        .warmUpLoader(loader)
+        .build()) {
+      CairnCacheMetrics.monitor(registry, cache);
+      assertThat(inBatch.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(warmUpGauge("cache.warmup.total")).isEqualTo(3);
+      assertThat(warmUpGauge("cache.warmup.loaded")).isZero();
+      assertThat(warmUpGauge("cache.warmup.done")).isZero();
+
+      release.countDown();
+      assertThat(cache.warmUp().await(Duration.ofSeconds(10))).isTrue();
+      assertThat(warmUpGauge("cache.warmup.loaded")).isEqualTo(3);
+      assertThat(warmUpGauge("cache.warmup.done")).isEqualTo(1);
+      assertThat(registry.get("cache.puts").tag("cache", "warming").functionCounter().count())
+          .as("warm-up is not counted as puts").isZero();
+    }
+  }
+
+  private double warmUpGauge(String name) {
+    return registry.get(name).tag("cache", "warming").gauge().value();
   }
 
   private double count(String name, String... tags) {
