@@ -6,7 +6,7 @@ package dev.cairn.cache.core;
  * <p>Cache-level counts: a get is a hit if any tier had the value. Tier counts: a memory miss is a
  * lookup that went below the memory tier, where it was a lower hit (found in the write-behind
  * buffer or the lower tier) or a lower miss. {@code evictions} counts entries that left the cache
- * for its bound; {@code memoryEvictions} counts entries dropped from the memory tier only, which in
+ * for a bound, the lower tier's included; {@code memoryEvictions} counts entries dropped from the memory tier only, which in
  * a tiered cache loses nothing.
  *
  * @param hits reads that found a value
@@ -23,6 +23,8 @@ package dev.cairn.cache.core;
  * @param lowerHits reads served by the write-behind buffer or the lower tier
  * @param lowerMisses reads that found nothing in the lower tier either
  * @param memoryEvictions entries the memory tier dropped to stay within its bound
+ * @param lowerEvictions entries the lower tier evicted to stay within its own bound (included in
+ *     {@code evictions})
  * @param pendingWrites writes buffered now and not yet flushed
  * @param flushedBatches batches the lower tier accepted
  * @param flushedEntries entries in those batches
@@ -44,6 +46,7 @@ public record CacheStatistics(
     long lowerHits,
     long lowerMisses,
     long memoryEvictions,
+    long lowerEvictions,
     long pendingWrites,
     long flushedBatches,
     long flushedEntries,

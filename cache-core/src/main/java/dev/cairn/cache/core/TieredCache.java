@@ -5,6 +5,7 @@ import static dev.cairn.cache.core.MemoryEntry.ETERNAL;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.cairn.cache.core.tier.LowerTier;
+import dev.cairn.cache.core.tier.TierContext;
 import dev.cairn.cache.core.tier.TierEntry;
 import dev.cairn.cache.core.tier.TierWrite;
 import java.lang.System.Logger.Level;
@@ -113,7 +114,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
 
   void start() {
     if (lower != null) {
-      lower.open(new dev.cairn.cache.core.tier.TierContext(name, segments, clock));
+      lower.open(new TierContext(name, segments, clock));
       writeBehind.start();
     }
     startWarmUp();
@@ -568,12 +569,12 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
 
   /** Returns a snapshot of the statistics. */
   public CacheStatistics statistics() {
-    return stats.snapshot(writeBehind);
+    return stats.snapshot(writeBehind, lower);
   }
 
   /** Resets the statistics counters to zero. */
   public void clearStatistics() {
-    stats.reset();
+    stats.reset(lower);
   }
 
   /** Turns statistics on or off; when off, operations read no clock for them and count nothing. */
@@ -590,6 +591,14 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   public String lowerTierName() {
     return lower == null ? null : lower.name();
   }
+  /**
+   * Returns the bytes the lower tier occupies on its medium, or -1 without a lower tier, when the
+   * tier cannot tell, or once the cache is closed.
+   */
+  public long lowerTierStoredBytes() {
+    return lower == null || closed ? -1 : lower.storedBytes();
+  }
+
 
   @Override
   public String toString() {

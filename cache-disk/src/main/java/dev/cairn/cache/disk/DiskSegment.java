@@ -1,5 +1,6 @@
 package dev.cairn.cache.disk;
 
+import dev.cairn.cache.core.CacheClock;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -11,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,15 +61,25 @@ final class DiskSegment implements AutoCloseable {
   // Reads and batch writes share the store (MapDB is thread-safe); a checkpoint, which closes and
   // reopens it, excludes both.
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  // One writer at a time changes the store: the flush lane, the purge, an eviction.
+  private final ReentrantLock writes = new ReentrantLock();
+  private final DiskBounds bounds;
+  private final CacheClock clock;
+  // bytes of keys and records stored, for the byte bound; read by any thread
+  private final AtomicLong storedBytes = new AtomicLong();
+  private final AtomicLong evictions = new AtomicLong();
   private long generation;
   private DB store;
   private HTreeMap<byte[], byte[]> entries;
   private SegmentJournal journal;
 
-  DiskSegment(Path directory, String description, long checkpointBytes) {
+  DiskSegment(Path directory, String description, long checkpointBytes, DiskBounds bounds,
+      CacheClock clock) {
     this.directory = directory;
     this.description = description;
     this.checkpointBytes = checkpointBytes;
+    this.bounds = bounds;
+    this.clock = clock;
   }
 
   /** Opens the segment: as it was closed, or rebuilt from its checkpoint and journal. */
@@ -85,9 +98,11 @@ final class DiskSegment implements AutoCloseable {
     }
     Path work = directory.resolve(WORK);
     boolean reopened = false;
-    if (Files.exists(work.resolve(CLEAN))) {
+    long cleanBytes = readCleanMarker(work.resolve(CLEAN));
+    if (cleanBytes >= 0) {
       // From here on the working store is in use: a crash must send the next open to the rebuild.
       DiskFiles.deleteDurably(work.resolve(CLEAN));
+      storedBytes.set(cleanBytes);
       try {
         openStore(work);
         journal = SegmentJournal.open(journal(generation), (key, value) -> { });
@@ -120,15 +135,21 @@ final class DiskSegment implements AutoCloseable {
       }
       replayed[0]++;
     });
+    long bytes = 0;
+    for (Map.Entry<byte[], byte[]> entry : entries.entrySet()) {
+      bytes += entry.getKey().length + entry.getValue().length;
+    }
+    storedBytes.set(bytes);
     LOG.log(Level.INFO, "Recovered {0}: {1} journaled changes replayed", description,
         replayed[0]);
+    enforceBounds();
   }
 
   private void openStore(Path work) {
     try {
       store = maker(work).make();
       entries = store.hashMap("entries", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY)
-          .createOrOpen();
+          .counterEnable().createOrOpen();
     } catch (RuntimeException e) {
       closeQuietly();
       throw new DiskTierException("Cannot open " + work.resolve(STORE) + " (" + description + "): "
@@ -176,25 +197,113 @@ final class DiskSegment implements AutoCloseable {
    * applies it to the store; takes a checkpoint when the journal has grown past its limit.
    */
   void apply(List<Map.Entry<byte[], byte[]>> batch) {
-    lock.readLock().lock();
+    writes.lock();
     try {
-      journal.append(batch);
-      for (Map.Entry<byte[], byte[]> change : batch) {
-        if (change.getValue() == null) {
-          entries.remove(change.getKey());
-        } else {
-          entries.put(change.getKey(), change.getValue());
+      lock.readLock().lock();
+      try {
+        journal.append(batch);
+        for (Map.Entry<byte[], byte[]> change : batch) {
+          byte[] key = change.getKey();
+          byte[] old = change.getValue() == null ? entries.remove(key)
+              : entries.put(key, change.getValue());
+          long added = change.getValue() == null ? 0 : key.length + change.getValue().length;
+          storedBytes.addAndGet(added - (old == null ? 0 : key.length + old.length));
+        }
+      } catch (IOException | RuntimeException e) {
+        throw new DiskTierException("Writing a batch of " + batch.size() + " entries to "
+            + journal.file() + " (" + description + ") failed: " + e.getMessage(), e);
+      } finally {
+        lock.readLock().unlock();
+      }
+      enforceBounds();
+      if (journal.length() > checkpointBytes) {
+        checkpoint();
+      }
+    } finally {
+      writes.unlock();
+    }
+  }
+
+  /**
+   * Brings the segment back within its bounds, with some slack so that it does not run on every
+   * batch: expired entries go first (purged), then entries in the store's hash order (evicted).
+   * Removals here are not journaled: an entry they drop that a crash brings back is one that was
+   * never overwritten, so it is still its key's latest value, and it is dropped again.
+   */
+  private void enforceBounds() {
+    if (bounds.within(entries.sizeLong(), storedBytes.get())) {
+      return;
+    }
+    List<byte[]> keys = keysUnderLock();
+    long now = clock.currentTimeMillis();
+    for (byte[] key : keys) {
+      if (bounds.withinTarget(entries.sizeLong(), storedBytes.get())) {
+        return;
+      }
+      byte[] record = get(key);
+      if (record != null && expiresAt(record) <= now) {
+        removeUnjournaled(key);
+      }
+    }
+    for (byte[] key : keys) {
+      if (bounds.withinTarget(entries.sizeLong(), storedBytes.get())) {
+        return;
+      }
+      if (removeUnjournaled(key)) {
+        evictions.incrementAndGet();
+      }
+    }
+  }
+
+  /** Removes the entries whose expiration time has passed; returns how many it removed. */
+  int purgeExpired() {
+    long now = clock.currentTimeMillis();
+    List<byte[]> expired = new ArrayList<>();
+    for (byte[] key : keysUnderLock()) {
+      byte[] record = get(key);
+      if (record != null && expiresAt(record) <= now) {
+        expired.add(key);
+      }
+    }
+    int purged = 0;
+    writes.lock();
+    try {
+      for (byte[] key : expired) {
+        byte[] record = get(key);   // again: a flush may have written a new value meanwhile
+        if (record != null && expiresAt(record) <= now && removeUnjournaled(key)) {
+          purged++;
         }
       }
-    } catch (IOException | RuntimeException e) {
-      throw new DiskTierException("Writing a batch of " + batch.size() + " entries to "
-          + journal.file() + " (" + description + ") failed: " + e.getMessage(), e);
+    } finally {
+      writes.unlock();
+    }
+    return purged;
+  }
+
+  private boolean removeUnjournaled(byte[] key) {
+    lock.readLock().lock();
+    try {
+      byte[] old = entries.remove(key);
+      if (old == null) {
+        return false;
+      }
+      storedBytes.addAndGet(-(key.length + old.length));
+      return true;
     } finally {
       lock.readLock().unlock();
     }
-    if (journal.length() > checkpointBytes) {
-      checkpoint();
-    }
+  }
+
+  static long expiresAt(byte[] record) {
+    return ByteBuffer.wrap(record).getLong();
+  }
+
+  long evictionCount() {
+    return evictions.get();
+  }
+
+  long storedBytes() {
+    return storedBytes.get();
   }
 
   /**
@@ -243,9 +352,13 @@ final class DiskSegment implements AutoCloseable {
 
   /** Returns the keys stored, copied under the lock: a checkpoint may reopen the store later. */
   Iterator<byte[]> keys() {
+    return keysUnderLock().iterator();
+  }
+
+  private List<byte[]> keysUnderLock() {
     lock.readLock().lock();
     try {
-      return new ArrayList<>(entries.keySet()).iterator();
+      return new ArrayList<>(entries.keySet());
     } finally {
       lock.readLock().unlock();
     }
@@ -285,7 +398,10 @@ final class DiskSegment implements AutoCloseable {
       journal.close();
       Path work = directory.resolve(WORK);
       DiskFiles.force(work.resolve(STORE));
-      DiskFiles.createDurably(work.resolve(CLEAN));
+      ByteBuffer marker = ByteBuffer.allocate(Long.BYTES + Integer.BYTES)
+          .putLong(storedBytes.get());
+      marker.putInt(crc(marker.array()));
+      DiskFiles.writeAtomically(work.resolve(CLEAN), marker.array());
     } finally {
       lock.writeLock().unlock();
     }
@@ -321,6 +437,20 @@ final class DiskSegment implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Returns the stored bytes a clean marker records, or -1 if there is no valid marker. */
+  private static long readCleanMarker(Path marker) throws IOException {
+    if (!Files.exists(marker)) {
+      return -1;
+    }
+    byte[] bytes = Files.readAllBytes(marker);
+    if (bytes.length != Long.BYTES + Integer.BYTES) {
+      return -1;
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    long stored = buffer.getLong();
+    return buffer.getInt() == crc(bytes) && stored >= 0 ? stored : -1;
   }
 
   private long readCurrent() throws IOException {

@@ -5,6 +5,7 @@ import dev.cairn.cache.core.tier.TierContext;
 import dev.cairn.cache.core.tier.TierEntry;
 import dev.cairn.cache.core.tier.TierWrite;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -12,6 +13,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +21,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The persistent lower tier: one MapDB store per segment in one directory per cache.
@@ -42,6 +47,7 @@ import java.util.Objects;
 public final class DiskTier<K, V> implements LowerTier<K, V> {
 
   private static final String LOCK_FILE = "cairn.lock";
+  private static final System.Logger LOG = System.getLogger(DiskTier.class.getName());
 
   private final Path directory;
   private final Serializer<K> keys;
@@ -49,6 +55,12 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
   private FileChannel lockChannel;
   private FileLock lock;
   private long checkpointBytes = DEFAULT_CHECKPOINT_BYTES;
+  private long maximumEntries = Long.MAX_VALUE;
+  private long maximumBytes = Long.MAX_VALUE;
+  private Duration purgeInterval = Duration.ofMinutes(1);
+  private ScheduledExecutorService purger;
+  // set before the purger is stopped; a purge in progress checks it between segments
+  private volatile boolean closing;
   private DiskSegment[] segments;
   private HotKeySnapshot<K> hotKeys;
 
@@ -88,12 +100,66 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
       throw new IllegalArgumentException("checkpointAfter must be at least 1 byte, was "
           + journalBytes);
     }
-    if (segments != null) {
-      throw new IllegalStateException("checkpointAfter must be set before the cache opens the"
-          + " tier");
-    }
+    checkNotOpen("checkpointAfter");
     this.checkpointBytes = journalBytes;
     return this;
+  }
+
+  /**
+   * Bounds the tier to this many entries; past it, expired entries are purged first, then entries
+   * are evicted (in the store's hash order, not by recency: the memory tier keeps the hot set)
+   * until 95% of the bound is left. The bound is split evenly over the segments, so a skewed key
+   * set may evict somewhat before the total is reached. Default: unbounded.
+   *
+   * @return this tier
+   */
+  public DiskTier<K, V> maximumEntries(long entries) {
+    if (entries < 1) {
+      throw new IllegalArgumentException("maximumEntries must be at least 1, was " + entries);
+    }
+    checkNotOpen("maximumEntries");
+    this.maximumEntries = entries;
+    return this;
+  }
+
+  /**
+   * Bounds the bytes of serialized keys and values (plus 8 per entry for its expiration time) the
+   * tier keeps, evicting as {@link #maximumEntries} does. The files take more than this: MapDB's
+   * free space, the checkpoint copy and the journal ({@code docs/durability.md}). Default:
+   * unbounded.
+   *
+   * @return this tier
+   */
+  public DiskTier<K, V> maximumBytes(long bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("maximumBytes must be at least 1, was " + bytes);
+    }
+    checkNotOpen("maximumBytes");
+    this.maximumBytes = bytes;
+    return this;
+  }
+
+  /**
+   * Sets how often expired entries are purged from disk in the background (they are never served
+   * either way; purging gives their space back). Default one minute; {@link Duration#ZERO} turns the
+   * background purge off.
+   *
+   * @return this tier
+   */
+  public DiskTier<K, V> purgeInterval(Duration interval) {
+    Objects.requireNonNull(interval, "interval");
+    if (interval.isNegative()) {
+      throw new IllegalArgumentException("purgeInterval must not be negative, was " + interval);
+    }
+    checkNotOpen("purgeInterval");
+    this.purgeInterval = interval;
+    return this;
+  }
+
+  private void checkNotOpen(String setting) {
+    if (segments != null) {
+      throw new IllegalStateException(setting + " must be set before the cache opens the tier");
+    }
   }
 
   @Override
@@ -116,10 +182,12 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
       throw e;
     }
     segments = new DiskSegment[context.segments()];
+    DiskBounds bounds = DiskBounds.perSegment(maximumEntries, maximumBytes, segments.length);
     for (int i = 0; i < segments.length; i++) {
       Path segmentDirectory = directory.resolve("segment-" + i);
       segments[i] = new DiskSegment(segmentDirectory,
-          "segment " + i + " of cache '" + context.cacheName() + "'", checkpointBytes);
+          "segment " + i + " of cache '" + context.cacheName() + "'", checkpointBytes, bounds,
+          context.clock());
       try {
         segments[i].open();
       } catch (IOException | RuntimeException e) {
@@ -137,6 +205,40 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
       }
     }
     hotKeys = HotKeySnapshot.read(directory, keys, context.cacheName());
+    if (!purgeInterval.isZero()) {
+      purger = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "cairn-disk-purge-" + context.cacheName());
+        thread.setDaemon(true);
+        return thread;
+      });
+      long millis = Math.max(1, purgeInterval.toMillis());
+      purger.scheduleWithFixedDelay(() -> purgeExpired(context.cacheName()), millis, millis,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void purgeExpired(String cacheName) {
+    for (int i = 0; i < segments.length && !closing; i++) {
+      try {
+        int purged = segments[i].purgeExpired();
+        if (purged > 0) {
+          LOG.log(Level.DEBUG, "Purged {0} expired entries from segment {1} of cache ''{2}''",
+              purged, i, cacheName);
+        }
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "Purging expired entries from segment " + i + " of cache '"
+            + cacheName + "' failed; the next purge tries again", e);
+      }
+    }
+  }
+
+  /** Purges expired entries from every segment now; returns how many were removed. */
+  long purgeExpiredNow() {
+    long purged = 0;
+    for (DiskSegment segment : segments) {
+      purged += segment.purgeExpired();
+    }
+    return purged;
   }
 
   private void createDirectory() throws IOException {
@@ -239,6 +341,25 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
   }
 
   @Override
+  public long evictionCount() {
+    long evicted = 0;
+    for (DiskSegment segment : segments) {
+      evicted += segment.evictionCount();
+    }
+    return evicted;
+  }
+
+  /** Returns the bytes of every file in the tier's directory. */
+  @Override
+  public long storedBytes() {
+    try {
+      return DiskFiles.sizeOf(directory);
+    } catch (IOException e) {
+      return -1;   // a file vanished mid-walk (a checkpoint deleting one): the next scrape counts
+    }
+  }
+
+  @Override
   public void clear(int segment) {
     segments[segment].clear();
   }
@@ -258,7 +379,9 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
   @Override
   public void close() {
     DiskTierException failure = null;
+    closing = true;
     try {
+      stopPurger();
       if (segments != null) {
         for (DiskSegment segment : segments) {
           try {
@@ -280,6 +403,23 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
     }
     if (failure != null) {
       throw failure;
+    }
+  }
+
+  // Not shutdownNow: an interrupt during a read would close MapDB's FileChannel under it.
+  private void stopPurger() {
+    if (purger == null) {
+      return;
+    }
+    purger.shutdown();
+    try {
+      if (!purger.awaitTermination(1, TimeUnit.MINUTES)) {
+        throw new DiskTierException("The expired-entry purge of " + directory + " did not stop"
+            + " within a minute; the segments were left open");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DiskTierException("Interrupted while stopping the purge of " + directory, e);
     }
   }
 

@@ -24,14 +24,17 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code cache.tier.gets} tagged {@code tier} ({@code memory} or the lower tier's name) and
  *       {@code result=hit|miss}: where reads were served. It is a separate name, not a {@code tier}
  *       tag on {@code cache.gets}, because Prometheus wants one set of tag keys per name;</li>
- *   <li>{@code cache.tier.evictions} tagged {@code tier=memory}: entries dropped from memory only;</li>
+ *   <li>{@code cache.tier.evictions} tagged {@code tier}: entries dropped from memory only
+ *       ({@code memory}), or evicted by the lower tier to stay within its own bound (its name;
+ *       those are also in {@code cache.evictions});</li>
  *   <li>{@code cache.expirations}: entries found expired;</li>
  *   <li>{@code cache.warmup.loaded}, {@code cache.warmup.total} and {@code cache.warmup.done}
  *       ({@code 0} or {@code 1}): the progress of the warm-up that began when the cache was built
  *       (see {@link TieredCache#warmUp()});</li>
  *   <li>with a lower tier: {@code cache.writebehind.pending} (buffered writes),
  *       {@code cache.flush.batches}, {@code cache.flush.entries}, {@code cache.flush.failures} and
- *       {@code cache.flush.time} (seconds spent writing batches).</li>
+ *       {@code cache.flush.time} (seconds spent writing batches), and {@code cache.tier.bytes}
+ *       tagged {@code tier}: the bytes the lower tier occupies on disk.</li>
  * </ul>
  *
  * <p>Counts come from the cache's statistics, so binding turns them on: see
@@ -113,6 +116,13 @@ public final class CairnCacheMetrics extends CacheMeterBinder<TieredCache<?, ?>>
       return;
     }
     tierGets(registry, lowerTier, CacheStatistics::lowerHits, CacheStatistics::lowerMisses);
+    counter(registry, "cache.tier.evictions", "Entries dropped from one tier to keep it bounded",
+        CacheStatistics::lowerEvictions, Tags.of("tier", lowerTier));
+    Gauge.builder("cache.tier.bytes", cache, TieredCache::lowerTierStoredBytes)
+        .tags(getTagsWithCacheName()).tag("tier", lowerTier)
+        .description("Bytes the tier occupies on its medium (-1 if it cannot tell)")
+        .baseUnit("bytes")
+        .register(registry);
     Gauge.builder("cache.writebehind.pending", this,
             binder -> binder.stat(CacheStatistics::pendingWrites))
         .tags(getTagsWithCacheName())

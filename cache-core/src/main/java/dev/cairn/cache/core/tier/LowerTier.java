@@ -58,6 +58,23 @@ public interface LowerTier<K, V> extends AutoCloseable {
   /** Returns how many entries the tier stores, expired ones included. */
   long size();
 
+  /**
+   * Returns how many entries the tier has evicted to stay within a bound of its own since it
+   * opened (not counting expired entries it purged); the engine adds them to the cache's
+   * evictions. The default, for a tier without a bound, is 0.
+   */
+  default long evictionCount() {
+    return 0;
+  }
+
+  /**
+   * Returns the bytes the tier occupies on its medium (files, say), or -1 if it cannot tell; the
+   * engine publishes it as a metric. Called from a metrics thread, so it must be cheap.
+   */
+  default long storedBytes() {
+    return -1;
+  }
+
   /** Removes every entry of a segment. */
   void clear(int segment);
 
