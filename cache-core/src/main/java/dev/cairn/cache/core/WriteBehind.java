@@ -6,8 +6,11 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -251,8 +254,43 @@ final class WriteBehind<K, V> {
    * buffered and the background lanes keep retrying them.
    */
   void flush() {
-    for (int segment = 0; segment < buffers.length; segment++) {
-      flushSegment(segment);
+    // Segments flush in parallel: with a disk tier each one ends in its own forced write, and a
+    // flush should cost about one of those, not one per segment. Empty segments cost nothing.
+    List<CompletableFuture<Void>> others = new ArrayList<>();
+    for (int segment = 1; segment < buffers.length; segment++) {
+      if (!buffers[segment].isEmpty()) {
+        others.add(flushAsync(segment));
+      }
+    }
+    RuntimeException failure = null;
+    try {
+      flushSegment(0);
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    for (CompletableFuture<Void> other : others) {
+      try {
+        other.join();
+      } catch (CompletionException e) {
+        RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+        if (failure == null) {
+          failure = cause;
+        } else {
+          failure.addSuppressed(cause);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private CompletableFuture<Void> flushAsync(int segment) {
+    try {
+      return CompletableFuture.runAsync(() -> flushSegment(segment), laneExecutor);
+    } catch (RejectedExecutionException closing) {
+      // close() has stopped the lanes and flushes what is left: on this thread, then
+      return CompletableFuture.runAsync(() -> flushSegment(segment), Runnable::run);
     }
   }
 

@@ -74,6 +74,10 @@ final class WriteBehindBuffer<K, V> {
     return batch;
   }
 
+  boolean isEmpty() {
+    return pending.isEmpty();
+  }
+
   /** Returns the keys pending now; writes made later are not included. */
   List<K> keysNow() {
     return new ArrayList<>(pending.keySet());
