@@ -11,6 +11,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -36,13 +39,40 @@ final class DiskFiles {
   }
 
   /**
+   * Restricts every file and directory under {@code root} to its owner: MapDB creates its files
+   * with the process's default permissions, and a cache may hold anything.
+   */
+  static void restrictToOwner(Path root) throws IOException {
+    if (!POSIX) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path path : (Iterable<Path>) walk::iterator) {
+        Files.setPosixFilePermissions(path, Files.isDirectory(path)
+            ? PosixFilePermissions.fromString("rwx------")
+            : PosixFilePermissions.fromString("rw-------"));
+      }
+    }
+  }
+
+  /** Opens (creating it owner-only if missing) a file for reading and writing. */
+  static FileChannel openOwnerOnly(Path file, StandardOpenOption... options) throws IOException {
+    Set<StandardOpenOption> all = new HashSet<>(List.of(options));
+    all.add(StandardOpenOption.CREATE);
+    all.add(StandardOpenOption.WRITE);
+    return POSIX
+        ? FileChannel.open(file, all,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+        : FileChannel.open(file, all);
+  }
+
+  /**
    * Replaces {@code file} with {@code bytes} atomically: written aside, forced, renamed over the
    * old file, then the directory forced, so a crash leaves either the old content or the new.
    */
   static void writeAtomically(Path file, byte[] bytes) throws IOException {
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    try (FileChannel channel = openOwnerOnly(temporary, StandardOpenOption.TRUNCATE_EXISTING)) {
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       while (buffer.hasRemaining()) {
         channel.write(buffer);
@@ -55,8 +85,7 @@ final class DiskFiles {
 
   /** Creates an empty file and makes both it and its directory entry durable. */
   static void createDurably(Path file) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE)) {
+    try (FileChannel channel = openOwnerOnly(file)) {
       channel.force(true);
     }
     forceDirectory(file.getParent());

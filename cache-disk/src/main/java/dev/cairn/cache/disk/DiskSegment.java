@@ -126,6 +126,7 @@ final class DiskSegment implements AutoCloseable {
     DiskFiles.createOwnerOnlyDirectory(work);
     DiskFiles.copyDirectory(base, work);
     openStore(work);
+    DiskFiles.restrictToOwner(work);
     long[] replayed = new long[1];
     journal = SegmentJournal.open(journal(generation), (key, value) -> {
       if (value == null) {
@@ -177,6 +178,7 @@ final class DiskSegment implements AutoCloseable {
     DiskFiles.deleteTree(first);
     DiskFiles.createOwnerOnlyDirectory(first);
     maker(first).make().close();
+    DiskFiles.restrictToOwner(first);
     DiskFiles.force(first.resolve(STORE));
     DiskFiles.forceDirectory(first);
     writeCurrent(1);

@@ -250,8 +250,7 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
   }
 
   private void lockDirectory() throws IOException {
-    lockChannel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
+    lockChannel = DiskFiles.openOwnerOnly(directory.resolve(LOCK_FILE));
     try {
       lock = lockChannel.tryLock();
     } catch (OverlappingFileLockException sameProcess) {

@@ -43,8 +43,7 @@ final class SegmentJournal implements AutoCloseable {
    * and cuts off a damaged tail so the next append follows the last whole record.
    */
   static SegmentJournal open(Path file, BiConsumer<byte[], byte[]> replay) throws IOException {
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.READ, StandardOpenOption.WRITE);
+    FileChannel channel = DiskFiles.openOwnerOnly(file, StandardOpenOption.READ);
     try {
       long valid = replay(file, channel, replay);
       long size = channel.size();

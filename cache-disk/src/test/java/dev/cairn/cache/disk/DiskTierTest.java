@@ -202,13 +202,20 @@ class DiskTierTest {
   }
 
   @Test
-  void theDirectoryIsCreatedOwnerOnly() throws Exception {
+  void theDirectoryAndEveryFileInItAreOwnerOnly() throws Exception {
     Path directory = temp.resolve("private");
-    try (TieredCache<String, Object> cache = open(directory, allowingPoints())) {
-      cache.put("a", "1");
+    for (int run = 0; run < 2; run++) {   // the second run opens, and so recreates, the store
+      try (TieredCache<String, Object> cache = open(directory, allowingPoints())) {
+        cache.put("a" + run, "1");
+      }
     }
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)))
         .isEqualTo("rwx------");
+    try (var walk = Files.walk(directory)) {
+      assertThat(walk.filter(Files::isRegularFile).toList()).isNotEmpty().allSatisfy(file ->
+          assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+              .as(file.toString()).isEqualTo("rw-------"));
+    }
   }
 
   @Test
