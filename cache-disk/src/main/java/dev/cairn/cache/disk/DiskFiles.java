@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 /**
  * File-system steps the disk tier's crash safety rests on: each one either completes or leaves
@@ -142,6 +143,20 @@ final class DiskFiles {
       }
       return total;
     }
+  }
+
+  /** Returns the CRC32C of a file's content. */
+  static int crc32c(Path file) throws IOException {
+    CRC32C crc = new CRC32C();
+    ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      while (channel.read(buffer) >= 0) {
+        buffer.flip();
+        crc.update(buffer);
+        buffer.clear();
+      }
+    }
+    return (int) crc.getValue();
   }
 
   static void force(Path file) throws IOException {

@@ -53,6 +53,7 @@ final class DiskSegment implements AutoCloseable {
   static final String CLEAN = "clean";
   static final String STORE = "store.db";
   static final String WORK = "work";
+  static final String SEAL = "seal";
   private static final Pattern GENERATION = Pattern.compile("(base|journal)-(\\d+)");
 
   private final Path directory;
@@ -98,7 +99,7 @@ final class DiskSegment implements AutoCloseable {
     }
     Path work = directory.resolve(WORK);
     boolean reopened = false;
-    long cleanBytes = readCleanMarker(work.resolve(CLEAN));
+    long cleanBytes = readCleanMarker(work);
     if (cleanBytes >= 0) {
       // From here on the working store is in use: a crash must send the next open to the rebuild.
       DiskFiles.deleteDurably(work.resolve(CLEAN));
@@ -125,6 +126,8 @@ final class DiskSegment implements AutoCloseable {
     DiskFiles.deleteTree(work);
     DiskFiles.createOwnerOnlyDirectory(work);
     DiskFiles.copyDirectory(base, work);
+    checkSeal(base, work);
+    DiskFiles.deleteDurably(work.resolve(SEAL));
     openStore(work);
     DiskFiles.restrictToOwner(work);
     long[] replayed = new long[1];
@@ -180,7 +183,7 @@ final class DiskSegment implements AutoCloseable {
     maker(first).make().close();
     DiskFiles.restrictToOwner(first);
     DiskFiles.force(first.resolve(STORE));
-    DiskFiles.forceDirectory(first);
+    seal(first);
     writeCurrent(1);
     return 1;
   }
@@ -328,6 +331,8 @@ final class DiskSegment implements AutoCloseable {
       DiskFiles.deleteTree(staging);
       DiskFiles.createOwnerOnlyDirectory(staging);
       DiskFiles.copyDirectory(work, staging);
+      DiskFiles.deleteDurably(staging.resolve(CLEAN));
+      seal(staging);
       Files.move(staging, base, StandardCopyOption.ATOMIC_MOVE);
       SegmentJournal fresh = SegmentJournal.open(journal(next), (key, value) -> { });
       DiskFiles.forceDirectory(directory);
@@ -400,9 +405,9 @@ final class DiskSegment implements AutoCloseable {
       journal.close();
       Path work = directory.resolve(WORK);
       DiskFiles.force(work.resolve(STORE));
-      ByteBuffer marker = ByteBuffer.allocate(Long.BYTES + Integer.BYTES)
-          .putLong(storedBytes.get());
-      marker.putInt(crc(marker.array()));
+      ByteBuffer marker = ByteBuffer.allocate(2 * Long.BYTES + Integer.BYTES)
+          .putLong(storedBytes.get()).putLong(Files.size(work.resolve(STORE)));
+      marker.putInt(crc(marker.array(), 2 * Long.BYTES));
       DiskFiles.writeAtomically(work.resolve(CLEAN), marker.array());
     } finally {
       lock.writeLock().unlock();
@@ -441,18 +446,75 @@ final class DiskSegment implements AutoCloseable {
     }
   }
 
-  /** Returns the stored bytes a clean marker records, or -1 if there is no valid marker. */
-  private static long readCleanMarker(Path marker) throws IOException {
+  /**
+   * Returns the stored bytes a clean marker records, or -1 if there is no valid marker or the
+   * store is not the length it had at close (a store cut short can open in MapDB with entries
+   * silently missing, so it is rebuilt instead).
+   */
+  private long readCleanMarker(Path work) throws IOException {
+    Path marker = work.resolve(CLEAN);
     if (!Files.exists(marker)) {
       return -1;
     }
     byte[] bytes = Files.readAllBytes(marker);
-    if (bytes.length != Long.BYTES + Integer.BYTES) {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    if (bytes.length != 2 * Long.BYTES + Integer.BYTES
+        || buffer.getInt(2 * Long.BYTES) != crc(bytes, 2 * Long.BYTES)) {
+      LOG.log(Level.WARNING, "{0} is damaged; rebuilding {1} from its checkpoint and journal",
+          marker, description);
       return -1;
     }
-    ByteBuffer buffer = ByteBuffer.wrap(bytes);
     long stored = buffer.getLong();
-    return buffer.getInt() == crc(bytes) && stored >= 0 ? stored : -1;
+    long length = buffer.getLong();
+    Path store = work.resolve(STORE);
+    long actual = Files.exists(store) ? Files.size(store) : -1;
+    if (actual != length) {
+      LOG.log(Level.WARNING, "{0} was {1} bytes long when it was closed but is {2} now (-1:"
+          + " missing): it was damaged while closed. Rebuilding {3} from its checkpoint and"
+          + " journal, which lose nothing", store, length, actual, description);
+      return -1;
+    }
+    return stored;
+  }
+
+  /** Writes a base's seal: its store's length and CRC32C, checked before a rebuild uses it. */
+  private static void seal(Path base) throws IOException {
+    Path store = base.resolve(STORE);
+    ByteBuffer seal = ByteBuffer.allocate(Long.BYTES + 2 * Integer.BYTES)
+        .putLong(Files.size(store)).putInt(DiskFiles.crc32c(store));
+    seal.putInt(crc(seal.array(), Long.BYTES + Integer.BYTES));
+    DiskFiles.writeAtomically(base.resolve(SEAL), seal.array());
+  }
+
+  /** Checks the copy of a base against the base's seal; a damaged base cannot be rebuilt from. */
+  private void checkSeal(Path base, Path copy) throws IOException {
+    Path sealFile = copy.resolve(SEAL);
+    byte[] bytes = Files.exists(sealFile) ? Files.readAllBytes(sealFile) : new byte[0];
+    String problem = null;
+    if (bytes.length != Long.BYTES + 2 * Integer.BYTES
+        || ByteBuffer.wrap(bytes).getInt(Long.BYTES + Integer.BYTES)
+            != crc(bytes, Long.BYTES + Integer.BYTES)) {
+      problem = "its seal " + base.resolve(SEAL) + " is missing or damaged";
+    } else {
+      ByteBuffer seal = ByteBuffer.wrap(bytes);
+      long length = seal.getLong();
+      int crc = seal.getInt();
+      Path store = copy.resolve(STORE);
+      if (!Files.exists(store) || Files.size(store) != length) {
+        problem = "its store is " + (Files.exists(store) ? Files.size(store) : "missing, not")
+            + " bytes, not the " + length + " it was sealed with";
+      } else if (DiskFiles.crc32c(store) != crc) {
+        problem = "its store's checksum does not match its seal";
+      }
+    }
+    if (problem != null) {
+      DiskFiles.deleteTree(copy);
+      throw new DiskTierException("Cannot recover " + description + ": checkpoint "
+          + base.resolve(STORE) + " is damaged (" + problem + "). Its journal "
+          + journal(generation) + " is intact, but it holds only the writes since that"
+          + " checkpoint. Nothing was changed; restore the directory from a backup, or delete it"
+          + " to start empty");
+    }
   }
 
   private long readCurrent() throws IOException {
@@ -481,8 +543,12 @@ final class DiskSegment implements AutoCloseable {
   }
 
   private static int crc(byte[] bytes) {
+    return crc(bytes, Long.BYTES);
+  }
+
+  private static int crc(byte[] bytes, int length) {
     CRC32C crc = new CRC32C();
-    crc.update(bytes, 0, Long.BYTES);
+    crc.update(bytes, 0, length);
     return (int) crc.getValue();
   }
 }
