@@ -1,6 +1,8 @@
 package dev.cairn.cache.disk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.abort;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.cache.core.TieredCache;
 import java.io.IOException;
@@ -21,11 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
  * A full disk fails flushes with an exception, not a dead JVM; the entries stay buffered, served
  * and retried; the failure is counted and logged; and nothing flushed before it is lost.
  *
- * <p>The disk fills for real, in a child JVM running {@link DiskFullWriter} (so that a disk tier
- * that crashes the JVM fails the test rather than the build), through a file size limit
- * ({@code ulimit -f}, RLIMIT_FSIZE): HotSpot ignores SIGXFSZ, so a write past the limit fails with
- * EFBIG, an {@link IOException} "File too large". This needs only bash and works unprivileged, in
- * any container.
+ * <p>The disk fills for real, in two ways, each in a child JVM running {@link DiskFullWriter} (so
+ * a disk tier that crashes the JVM fails the test rather than the build):
+ *
+ * <ul>
+ *   <li>a file size limit ({@code ulimit -f}, RLIMIT_FSIZE): HotSpot ignores SIGXFSZ, so a write
+ *       past the limit fails with EFBIG, an {@link IOException} "File too large". This needs only
+ *       bash and works unprivileged, in any container, so a full disk is always tested;
+ *   <li>a 4 MiB tmpfs: writes fail with ENOSPC anywhere in a file, also inside space MapDB
+ *       reserved earlier (its files are sparse), like a real full disk. Mounting needs root and
+ *       CAP_SYS_ADMIN; without them this one is skipped, saying so. With a ballast file deleted
+ *       after the failure, it also shows the buffered entries reach the disk once it has room.
+ * </ul>
  */
 class DiskFullTest {
 
@@ -54,6 +63,30 @@ class DiskFullTest {
         .contains("CacheWriteException").contains("could not be written");
     assertEverythingFlushedSurvives(softly, directory, report, false);
     softly.assertAll();
+  }
+
+  @Test
+  void aFullFilesystemFailsFlushesRetriesOnceThereIsRoomAndLosesNothing() throws Exception {
+    Path mountPoint = Files.createDirectory(temp.resolve("tmpfs"));
+    mountTmpfs(mountPoint, "4m");
+    try {
+      // Deleted by the writer once the disk is full, to give the retries room.
+      Path ballast = Files.write(mountPoint.resolve("ballast"), new byte[1024 * 1024]);
+      Path directory = mountPoint.resolve("cache");
+      Map<String, String> report = runWriter(List.of(), directory, ballast);
+
+      SoftAssertions softly = new SoftAssertions();
+      assertFailedLikeAFullDisk(softly, report, directory);
+      softly.assertThat(report.get("drained-after-space-freed"))
+          .as("the retries wrote every buffered entry once the disk had room").isEqualTo("true");
+      softly.assertThat(report.get("flush-after-space-freed")).as("flush() once the disk had room")
+          .isEqualTo("ok");
+      softly.assertThat(report.get("close")).as("close() once the disk had room").isEqualTo("ok");
+      assertEverythingFlushedSurvives(softly, directory, report, true);
+      softly.assertAll();
+    } finally {
+      unmount(mountPoint);
+    }
   }
 
   private static void assertFailedLikeAFullDisk(SoftAssertions softly, Map<String, String> report,
@@ -178,6 +211,36 @@ class DiskFullTest {
       return Files.size(file);
     } catch (IOException e) {
       throw new IllegalStateException("Cannot read the size of " + file, e);
+    }
+  }
+
+  /** Mounts a tmpfs, or skips the test naming why it cannot. */
+  private static void mountTmpfs(Path mountPoint, String size)
+      throws IOException, InterruptedException {
+    String instead = "; DiskFullTest's file size limit test fills a disk without it";
+    Process mount;
+    try {
+      mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0700",
+          "cairn-disk-full", mountPoint.toString()).redirectErrorStream(true).start();
+    } catch (IOException noMountCommand) {
+      abort("Skipped: no mount command here (" + noMountCommand.getMessage() + ")" + instead);
+      return;
+    }
+    String output = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    boolean exited = mount.waitFor(30, TimeUnit.SECONDS);
+    assumeTrue(exited && mount.exitValue() == 0, () -> "Skipped: mounting a tmpfs is not"
+        + " permitted here (it needs root with CAP_SYS_ADMIN): " + output.strip() + instead);
+  }
+
+  /**
+   * Unmounts the tmpfs, or if it is still busy detaches it lazily, so that no mount outlives the
+   * test; throws nothing, so that it never hides the test's own failure.
+   */
+  private static void unmount(Path mountPoint) throws IOException, InterruptedException {
+    Process umount = new ProcessBuilder("umount", mountPoint.toString()).inheritIO().start();
+    if (!umount.waitFor(30, TimeUnit.SECONDS) || umount.exitValue() != 0) {
+      new ProcessBuilder("umount", "-l", mountPoint.toString()).inheritIO().start()
+          .waitFor(30, TimeUnit.SECONDS);
     }
   }
 }
