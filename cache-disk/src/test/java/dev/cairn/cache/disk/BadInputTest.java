@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       it was replaced.
  * </ul>
  *
- * <p>Never may it open with entries missing or unreadable.
+ * <p>Never may it open with entries missing or unreadable. A deleted file is damage too: the store
+ * must not recreate it empty and carry on without its entries.
  */
 class BadInputTest {
 
@@ -89,6 +90,22 @@ class BadInputTest {
   @Test
   void aStoreFileTruncatedToHalfIsReportedAndLosesNothing() throws Exception {
     assertDamageIsReportedOrRepaired(file -> truncate(file, size(file) / 2));
+  }
+
+  /**
+   * A copy cut short: the file ends 4 KiB before its last non-zero byte, so the cut falls in data
+   * the store uses, not in space it reserved.
+   */
+  @Test
+  void aStoreFileCutShortInsideItsDataIsReportedAndLosesNothing() throws Exception {
+    assertDamageIsReportedOrRepaired(
+        file -> truncate(file, Math.max(0, endOfContent(file) - 4096)));
+  }
+
+  /** A store file lost (deleted, or never restored from a backup) must not be recreated empty. */
+  @Test
+  void aMissingStoreFileIsReportedNotSilentlyReplacedByAnEmptyOne() throws Exception {
+    assertDamageIsReportedOrRepaired(BadInputTest::delete);
   }
 
   @Test
@@ -248,6 +265,20 @@ class BadInputTest {
     }
   }
 
+  /** The offset just past the file's last non-zero byte. */
+  private static long endOfContent(Path file) {
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      int end = bytes.length;
+      while (end > 0 && bytes[end - 1] == 0) {
+        end--;
+      }
+      return end;
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot read " + file, e);
+    }
+  }
+
   private static long size(Path file) {
     try {
       return Files.size(file);
@@ -261,6 +292,14 @@ class BadInputTest {
       channel.truncate(length);
     } catch (IOException e) {
       throw new IllegalStateException("Cannot truncate " + file, e);
+    }
+  }
+
+  private static void delete(Path file) {
+    try {
+      Files.delete(file);
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot delete " + file, e);
     }
   }
 
