@@ -73,6 +73,8 @@ final class DiskSegment implements AutoCloseable {
   private DB store;
   private HTreeMap<byte[], byte[]> entries;
   private SegmentJournal journal;
+  // set when a batch reached the journal but not wholly the store; only the flush lane writes it
+  private volatile boolean storeDamaged;
 
   DiskSegment(Path directory, String description, long checkpointBytes, DiskBounds bounds,
       CacheClock clock) {
@@ -206,22 +208,36 @@ final class DiskSegment implements AutoCloseable {
     try {
       lock.readLock().lock();
       try {
-        journal.append(batch);
-        for (Map.Entry<byte[], byte[]> change : batch) {
-          byte[] key = change.getKey();
-          byte[] old = change.getValue() == null ? entries.remove(key)
-              : entries.put(key, change.getValue());
-          long added = change.getValue() == null ? 0 : key.length + change.getValue().length;
-          storedBytes.addAndGet(added - (old == null ? 0 : key.length + old.length));
+        try {
+          journal.append(batch);
+        } catch (IOException | RuntimeException e) {
+          throw new DiskTierException("Writing a batch of " + batch.size() + " entries to "
+              + journal.file() + " (" + description + ") failed: " + e.getMessage()
+              + "; the journal is as it was and the batch stays buffered", e);
         }
-      } catch (IOException | RuntimeException e) {
-        throw new DiskTierException("Writing a batch of " + batch.size() + " entries to "
-            + journal.file() + " (" + description + ") failed: " + e.getMessage(), e);
+        try {
+          for (Map.Entry<byte[], byte[]> change : batch) {
+            byte[] key = change.getKey();
+            byte[] old = change.getValue() == null ? entries.remove(key)
+                : entries.put(key, change.getValue());
+            long added = change.getValue() == null ? 0 : key.length + change.getValue().length;
+            storedBytes.addAndGet(added - (old == null ? 0 : key.length + old.length));
+          }
+        } catch (RuntimeException e) {
+          // The batch is durable in the journal, but the store may hold part of it: it must not
+          // be marked clean at close, so that the next open rebuilds it from the journal.
+          storeDamaged = true;
+          throw new DiskTierException("Applying a journaled batch of " + batch.size()
+              + " entries to " + directory.resolve(WORK).resolve(STORE) + " (" + description
+              + ") failed: " + e.getMessage() + "; the batch is durable in " + journal.file()
+              + " and is retried, and the store will be rebuilt from the journal at the next"
+              + " open", e);
+        }
       } finally {
         lock.readLock().unlock();
       }
       enforceBounds();
-      if (journal.length() > checkpointBytes) {
+      if (journal.length() > checkpointBytes && !storeDamaged) {
         checkpoint();
       }
     } finally {
@@ -403,6 +419,11 @@ final class DiskSegment implements AutoCloseable {
       store = null;
       closing.close();
       journal.close();
+      if (storeDamaged) {
+        LOG.log(Level.WARNING, "Not marking {0} clean: a batch failed halfway into its store, so"
+            + " the next open rebuilds it from its checkpoint and journal", description);
+        return;
+      }
       Path work = directory.resolve(WORK);
       DiskFiles.force(work.resolve(STORE));
       ByteBuffer marker = ByteBuffer.allocate(2 * Long.BYTES + Integer.BYTES)
