@@ -37,9 +37,11 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@link #KEY_SPACE}, round-robin, so after the first pass each write updates an entry) with the
  * same 100-character values, encodes them as UTF-8 on the measured thread as Cairn's string
  * serializer does, and stores them in a MapDB {@code HTreeMap<byte[], byte[]>} over a FileChannel
- * volume, the store configuration the disk tier uses. Each trial starts from a fresh, empty
- * directory. Cairn's journal is checkpointed at its default size, so the checkpoints a long run
- * would take are part of what is measured.
+ * volume, the store configuration the disk tier uses. Each trial starts from a fresh directory that
+ * the set-up fills with the whole key space, batch by batch as measured, so that every variant is
+ * measured in the steady state of a cache whose entries change, not while its files grow. Cairn's
+ * journal is checkpointed at its default size, so the checkpoints a long run would take are part of
+ * what is measured.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -77,6 +79,7 @@ public class DiskFlushBenchmark {
 
     @Setup(Level.Trial)
     public void open() {
+      CairnLogs.warningsOnly();
       directory = ScratchDirectory.create("flush-cairn");
       cache = TieredCache.<String, String>builder("bench")
           .maximumSize(KEY_SPACE)
@@ -86,6 +89,9 @@ public class DiskFlushBenchmark {
           .writeBufferCapacity(KEY_SPACE)
           .lowerTier(DiskTier.of(directory, Serializers.string(), Serializers.string()))
           .build();
+      while (write < KEY_SPACE) {
+        putBatchAndFlush(this);
+      }
     }
 
     @TearDown(Level.Trial)
@@ -122,7 +128,17 @@ public class DiskFlushBenchmark {
       directory = ScratchDirectory.create("flush-mapdb");
       db = maker(directory.resolve("store.db")).make();
       entries = db.hashMap("entries", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
+      for (; write < KEY_SPACE; write++) {
+        entries.put(workload.key(write).getBytes(StandardCharsets.UTF_8),
+            workload.value(write).getBytes(StandardCharsets.UTF_8));
+        if ((write + 1) % batchSize == 0) {
+          commitIfDurable();
+        }
+      }
     }
+
+    /** Makes the puts so far durable, if this variant can. */
+    abstract void commitIfDurable();
 
     @TearDown(Level.Trial)
     public void close() {
@@ -136,12 +152,20 @@ public class DiskFlushBenchmark {
     @Override DBMaker.Maker maker(Path file) {
       return DBMaker.fileDB(file.toFile()).fileChannelEnable().transactionEnable();
     }
+
+    @Override void commitIfDurable() {
+      db.commit();
+    }
   }
 
   /** MapDB 3.1.0 without a log, exactly as the disk tier opens its working store. */
   public static class MapDbNoLog extends RawMapDb {
     @Override DBMaker.Maker maker(Path file) {
       return DBMaker.fileDB(file.toFile()).fileChannelEnable();
+    }
+
+    @Override void commitIfDurable() {
+      // nothing: this variant is not durable
     }
   }
 

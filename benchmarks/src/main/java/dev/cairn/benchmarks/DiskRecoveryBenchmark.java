@@ -72,6 +72,7 @@ public class DiskRecoveryBenchmark {
 
     @Setup(Level.Trial)
     public void fillTemplate() {
+      CairnLogs.warningsOnly();
       template = ScratchDirectory.create(killed() ? "recovery-killed" : "recovery-closed");
       Path cacheDirectory = template.resolve("cache");
       runWriter(cacheDirectory, entries, killed());
