@@ -36,8 +36,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * point, so the score is batches per second. Every variant writes the same keys (a key space of
  * {@link #KEY_SPACE}, round-robin, so after the first pass each write updates an entry) with the
  * same 100-character values, encodes them as UTF-8 on the measured thread as Cairn's string
- * serializer does, and stores them in a MapDB {@code HTreeMap<byte[], byte[]>} over a FileChannel
- * volume, the store configuration the disk tier uses. Each trial starts from a fresh directory that
+ * serializer does, and stores them in a MapDB {@code HTreeMap<byte[], byte[]>} with an entry
+ * counter over a FileChannel volume, the store configuration the disk tier uses. Each trial starts from a fresh directory that
  * the set-up fills with the whole key space, batch by batch as measured, so that every variant is
  * measured in the steady state of a cache whose entries change, not while its files grow. Cairn's
  * journal is checkpointed at its default size, so the checkpoints a long run would take are part of
@@ -127,7 +127,9 @@ public class DiskFlushBenchmark {
     public void open() {
       directory = ScratchDirectory.create("flush-mapdb");
       db = maker(directory.resolve("store.db")).make();
-      entries = db.hashMap("entries", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
+      entries = db.hashMap("entries", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY)
+          .counterEnable()
+          .createOrOpen();
       for (; write < KEY_SPACE; write++) {
         entries.put(workload.key(write).getBytes(StandardCharsets.UTF_8),
             workload.value(write).getBytes(StandardCharsets.UTF_8));
@@ -181,7 +183,8 @@ public class DiskFlushBenchmark {
 
   /**
    * (a, default segments) Measures the same durable batch as {@link #cairnJournal} with the
-   * default 8 segments, where one flush forces 8 journals one after the other.
+   * default 8 segments, where one flush writes and forces 8 journals side by side on the flush
+   * lanes.
    */
   @Benchmark
   public void cairnJournalEightSegments(CairnDefaultSegments state) {
