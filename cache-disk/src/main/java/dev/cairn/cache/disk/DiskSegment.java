@@ -54,6 +54,8 @@ final class DiskSegment implements AutoCloseable {
   static final String STORE = "store.db";
   static final String WORK = "work";
   static final String SEAL = "seal";
+  // clean marker: stored bytes, store length, journal length, CRC32C
+  private static final int CLEAN_LENGTH = 3 * Long.BYTES + Integer.BYTES;
   private static final Pattern GENERATION = Pattern.compile("(base|journal)-(\\d+)");
 
   private final Path directory;
@@ -101,14 +103,15 @@ final class DiskSegment implements AutoCloseable {
     }
     Path work = directory.resolve(WORK);
     boolean reopened = false;
-    long cleanBytes = readCleanMarker(work);
-    if (cleanBytes >= 0) {
+    long[] clean = readCleanMarker(work);
+    if (clean != null) {
+      long cleanBytes = clean[0];
       // From here on the working store is in use: a crash must send the next open to the rebuild.
       DiskFiles.deleteDurably(work.resolve(CLEAN));
       storedBytes.set(cleanBytes);
       try {
         openStore(work);
-        journal = SegmentJournal.open(journal(generation), (key, value) -> { });
+        journal = SegmentJournal.openAtEnd(journal(generation), clean[1]);
         reopened = true;
       } catch (RuntimeException | IOException e) {
         LOG.log(Level.WARNING, "The working store of " + description + " in " + work
@@ -118,13 +121,15 @@ final class DiskSegment implements AutoCloseable {
       }
     }
     if (!reopened) {
-      rebuild(base, work);
+      rebuild(base, work, !Files.exists(work) && generation == 1 && !Files.exists(journal(1)));
     }
   }
 
-  private void rebuild(Path base, Path work) throws IOException {
-    LOG.log(Level.INFO, "Recovering {0}: rebuilding its store from checkpoint {1} and the"
-        + " journal; neither is changed until the rebuild is done", description, base);
+  private void rebuild(Path base, Path work, boolean brandNew) throws IOException {
+    if (!brandNew) {
+      LOG.log(Level.INFO, "Recovering {0}: rebuilding its store from checkpoint {1} and the"
+          + " journal; neither is changed until the rebuild is done", description, base);
+    }
     DiskFiles.deleteTree(work);
     DiskFiles.createOwnerOnlyDirectory(work);
     DiskFiles.copyDirectory(base, work);
@@ -146,8 +151,10 @@ final class DiskSegment implements AutoCloseable {
       bytes += entry.getKey().length + entry.getValue().length;
     }
     storedBytes.set(bytes);
-    LOG.log(Level.INFO, "Recovered {0}: {1} journaled changes replayed", description,
-        replayed[0]);
+    if (!brandNew) {
+      LOG.log(Level.INFO, "Recovered {0}: {1} journaled changes replayed", description,
+          replayed[0]);
+    }
     enforceBounds();
   }
 
@@ -426,9 +433,9 @@ final class DiskSegment implements AutoCloseable {
       }
       Path work = directory.resolve(WORK);
       DiskFiles.force(work.resolve(STORE));
-      ByteBuffer marker = ByteBuffer.allocate(2 * Long.BYTES + Integer.BYTES)
-          .putLong(storedBytes.get()).putLong(Files.size(work.resolve(STORE)));
-      marker.putInt(crc(marker.array(), 2 * Long.BYTES));
+      ByteBuffer marker = ByteBuffer.allocate(CLEAN_LENGTH).putLong(storedBytes.get())
+          .putLong(Files.size(work.resolve(STORE))).putLong(journal.length());
+      marker.putInt(crc(marker.array(), CLEAN_LENGTH - Integer.BYTES));
       DiskFiles.writeAtomically(work.resolve(CLEAN), marker.array());
     } finally {
       lock.writeLock().unlock();
@@ -468,34 +475,35 @@ final class DiskSegment implements AutoCloseable {
   }
 
   /**
-   * Returns the stored bytes a clean marker records, or -1 if there is no valid marker or the
-   * store is not the length it had at close (a store cut short can open in MapDB with entries
-   * silently missing, so it is rebuilt instead).
+   * Returns what a clean marker records (stored bytes, journal length), or null if there is no
+   * valid marker or the store is not the length it had at close (a store cut short can open in
+   * MapDB with entries silently missing, so it is rebuilt instead).
    */
-  private long readCleanMarker(Path work) throws IOException {
+  private long[] readCleanMarker(Path work) throws IOException {
     Path marker = work.resolve(CLEAN);
     if (!Files.exists(marker)) {
-      return -1;
+      return null;
     }
     byte[] bytes = Files.readAllBytes(marker);
     ByteBuffer buffer = ByteBuffer.wrap(bytes);
-    if (bytes.length != 2 * Long.BYTES + Integer.BYTES
-        || buffer.getInt(2 * Long.BYTES) != crc(bytes, 2 * Long.BYTES)) {
+    if (bytes.length != CLEAN_LENGTH
+        || buffer.getInt(CLEAN_LENGTH - Integer.BYTES) != crc(bytes, CLEAN_LENGTH - Integer.BYTES)) {
       LOG.log(Level.WARNING, "{0} is damaged; rebuilding {1} from its checkpoint and journal",
           marker, description);
-      return -1;
+      return null;
     }
     long stored = buffer.getLong();
     long length = buffer.getLong();
+    long journalLength = buffer.getLong();
     Path store = work.resolve(STORE);
     long actual = Files.exists(store) ? Files.size(store) : -1;
     if (actual != length) {
       LOG.log(Level.WARNING, "{0} was {1} bytes long when it was closed but is {2} now (-1:"
           + " missing): it was damaged while closed. Rebuilding {3} from its checkpoint and"
           + " journal, which lose nothing", store, length, actual, description);
-      return -1;
+      return null;
     }
-    return stored;
+    return new long[] {stored, journalLength};
   }
 
   /** Writes a base's seal: its store's length and CRC32C, checked before a rebuild uses it. */

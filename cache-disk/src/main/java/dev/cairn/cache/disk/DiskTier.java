@@ -21,7 +21,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -29,14 +32,14 @@ import java.util.concurrent.TimeUnit;
  * The persistent lower tier: one MapDB store per segment in one directory per cache.
  *
  * <p>MapDB holds only bytes: a record is the entry's expiration time (8 bytes) followed by the value
- * serialized by Cairn, so the format and the deserialization allowlist are Cairn's. A batch is
- * committed as one MapDB transaction, which MapDB forces to the device before the commit returns
- * (FileChannel volume: no memory-mapped file, so a full disk is an {@link IOException}, not a
- * SIGBUS). Before MapDB opens anything, Cairn takes a lock on the directory and checks its own
- * format header.
- *
- * <p>After a crash each segment is recovered on a copy and swapped in atomically, so a crash during
- * recovery loses nothing either; {@code docs/durability.md} argues the design step by step.
+ * serialized by Cairn, so the format and the deserialization allowlist are Cairn's. A flushed batch
+ * is appended to the segment's checksummed journal and forced to the device (that is when it is
+ * durable), then applied to the segment's MapDB store, which runs without MapDB's own write-ahead
+ * log as an index Cairn can always rebuild from its last checkpoint plus the journal. Recovery after
+ * a crash never changes what it reads from, so it may itself be killed any number of times;
+ * {@code docs/durability.md} walks through every crash point. MapDB uses a FileChannel volume, not
+ * a memory-mapped file, so a full disk is an {@link IOException}, not a SIGBUS. Before MapDB opens
+ * anything, Cairn takes a lock on the directory and checks its own format header.
  *
  * <p>Layout of the directory: {@code cairn.lock}, {@code cairn.format} and one {@code segment-<i>}
  * directory per segment.
@@ -183,26 +186,52 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
     }
     segments = new DiskSegment[context.segments()];
     DiskBounds bounds = DiskBounds.perSegment(maximumEntries, maximumBytes, segments.length);
+    // Segments open (and after a crash rebuild) side by side: they share nothing.
+    ExecutorService openers = Executors.newFixedThreadPool(
+        Math.min(segments.length, Runtime.getRuntime().availableProcessors()), runnable -> {
+          Thread thread = new Thread(runnable, "cairn-disk-open-" + context.cacheName());
+          thread.setDaemon(true);
+          return thread;
+        });
+    List<Future<?>> opening = new ArrayList<>(segments.length);
     for (int i = 0; i < segments.length; i++) {
-      Path segmentDirectory = directory.resolve("segment-" + i);
-      segments[i] = new DiskSegment(segmentDirectory,
+      DiskSegment segment = new DiskSegment(directory.resolve("segment-" + i),
           "segment " + i + " of cache '" + context.cacheName() + "'", checkpointBytes, bounds,
           context.clock());
+      segments[i] = segment;
+      opening.add(openers.submit(() -> {
+        segment.open();
+        return null;
+      }));
+    }
+    openers.shutdown();
+    Throwable failure = null;
+    for (int i = 0; i < segments.length; i++) {
       try {
-        segments[i].open();
-      } catch (IOException | RuntimeException e) {
-        segments[i] = null;
-        try {
-          close();
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
+        opening.get(i).get();
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause() instanceof DiskTierException ? e.getCause()
+            : new DiskTierException("Cannot open " + directory.resolve("segment-" + i)
+                + " of cache '" + context.cacheName() + "': " + e.getCause(), e.getCause());
+        if (failure == null) {
+          failure = cause;
+        } else {
+          failure.addSuppressed(cause);
         }
-        if (e instanceof DiskTierException diskTierException) {
-          throw diskTierException;
-        }
-        throw new DiskTierException("Cannot open " + segmentDirectory + " of cache '"
-            + context.cacheName() + "': " + e, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = failure != null ? failure : new DiskTierException("Interrupted while opening "
+            + directory, e);
       }
+    }
+    if (failure != null) {
+      try {
+        awaitOpeners(openers);
+        close();   // closes the segments that did open; the others hold nothing
+      } catch (RuntimeException suppressed) {
+        failure.addSuppressed(suppressed);
+      }
+      throw (DiskTierException) failure;
     }
     hotKeys = HotKeySnapshot.read(directory, keys, context.cacheName());
     if (!purgeInterval.isZero()) {
@@ -214,6 +243,14 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
       long millis = Math.max(1, purgeInterval.toMillis());
       purger.scheduleWithFixedDelay(() -> purgeExpired(context.cacheName()), millis, millis,
           TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private static void awaitOpeners(ExecutorService openers) {
+    try {
+      openers.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -61,6 +61,26 @@ final class SegmentJournal implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens a journal whose length a clean close recorded, without reading it: nothing needs
+   * replaying. A journal of another length than recorded is read through as by {@link #open}.
+   */
+  static SegmentJournal openAtEnd(Path file, long recordedLength) throws IOException {
+    FileChannel channel = DiskFiles.openOwnerOnly(file, StandardOpenOption.READ);
+    try {
+      if (channel.size() == recordedLength) {
+        return new SegmentJournal(file, channel, recordedLength);
+      }
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    channel.close();
+    LOG.log(Level.WARNING, "{0} is not the length recorded at the last clean close; reading it"
+        + " through", file);
+    return open(file, (key, value) -> { });
+  }
+
   private static long replay(Path file, FileChannel channel, BiConsumer<byte[], byte[]> replay)
       throws IOException {
     long size = channel.size();
