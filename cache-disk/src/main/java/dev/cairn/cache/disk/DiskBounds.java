@@ -9,8 +9,6 @@ package dev.cairn.cache.disk;
  */
 record DiskBounds(long maxEntries, long maxBytes) {
 
-  static final DiskBounds NONE = new DiskBounds(Long.MAX_VALUE, Long.MAX_VALUE);
-
   /** Splits whole-tier bounds over the segments, rounding up so the whole is never undershot. */
   static DiskBounds perSegment(long maxEntries, long maxBytes, int segments) {
     return new DiskBounds(share(maxEntries, segments), share(maxBytes, segments));

@@ -330,10 +330,6 @@ final class DiskSegment implements AutoCloseable {
     return evictions.get();
   }
 
-  long storedBytes() {
-    return storedBytes.get();
-  }
-
   /**
    * Folds the journal into a new base: the store is closed, copied to {@code base-<n+1>}, an empty
    * {@code journal-<n+1>} created, and only then {@code current} switched; a crash before the switch
@@ -407,11 +403,6 @@ final class DiskSegment implements AutoCloseable {
     List<Map.Entry<byte[], byte[]>> removals = new ArrayList<>();
     keys().forEachRemaining(key -> removals.add(new SimpleImmutableEntry<>(key, null)));
     apply(removals);
-  }
-
-  /** Returns the bytes this segment's files occupy. */
-  long bytesOnDisk() throws IOException {
-    return DiskFiles.sizeOf(directory);
   }
 
   /** Closes the store and marks it clean; a store that fails to close is rebuilt at next open. */

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -188,11 +189,8 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
     DiskBounds bounds = DiskBounds.perSegment(maximumEntries, maximumBytes, segments.length);
     // Segments open (and after a crash rebuild) side by side: they share nothing.
     ExecutorService openers = Executors.newFixedThreadPool(
-        Math.min(segments.length, Runtime.getRuntime().availableProcessors()), runnable -> {
-          Thread thread = new Thread(runnable, "cairn-disk-open-" + context.cacheName());
-          thread.setDaemon(true);
-          return thread;
-        });
+        Math.min(segments.length, Runtime.getRuntime().availableProcessors()),
+        daemonThreads("cairn-disk-open-" + context.cacheName()));
     List<Future<?>> opening = new ArrayList<>(segments.length);
     for (int i = 0; i < segments.length; i++) {
       DiskSegment segment = new DiskSegment(directory.resolve("segment-" + i),
@@ -235,15 +233,20 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
     }
     hotKeys = HotKeySnapshot.read(directory, keys, context.cacheName());
     if (!purgeInterval.isZero()) {
-      purger = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "cairn-disk-purge-" + context.cacheName());
-        thread.setDaemon(true);
-        return thread;
-      });
+      purger = Executors.newSingleThreadScheduledExecutor(
+          daemonThreads("cairn-disk-purge-" + context.cacheName()));
       long millis = Math.max(1, purgeInterval.toMillis());
       purger.scheduleWithFixedDelay(() -> purgeExpired(context.cacheName()), millis, millis,
           TimeUnit.MILLISECONDS);
     }
+  }
+
+  private static ThreadFactory daemonThreads(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   private static void awaitOpeners(ExecutorService openers) {
@@ -331,7 +334,7 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
     if (record == null) {
       return null;
     }
-    long expiresAt = ByteBuffer.wrap(record).getLong();
+    long expiresAt = DiskSegment.expiresAt(record);
     return new TierEntry<>(values.deserialize(Arrays.copyOfRange(record, Long.BYTES,
         record.length)), expiresAt);
   }

@@ -91,19 +91,12 @@ final class HotKeySnapshot<K> {
    * @throws DiskTierException naming the file if it cannot be written
    */
   void save(List<K> hottestFirst) {
-    Path temporary = file.resolveSibling(FILE_NAME + ".tmp");
     try {
       DiskFiles.writeAtomically(file, serialize(hottestFirst));
     } catch (IOException | RuntimeException e) {
-      DiskTierException failure = new DiskTierException("Cannot save the hot-key snapshot "
-          + file + " (" + hottestFirst.size() + " keys); the previous one, if any, is kept. The"
-          + " data is not affected, only the next start's warm-up", e);
-      try {
-        Files.deleteIfExists(temporary);
-      } catch (IOException cleanup) {
-        failure.addSuppressed(cleanup);
-      }
-      throw failure;
+      throw new DiskTierException("Cannot save the hot-key snapshot " + file + " ("
+          + hottestFirst.size() + " keys); the previous one, if any, is kept. The data is not"
+          + " affected, only the next start's warm-up", e);
     }
   }
 
