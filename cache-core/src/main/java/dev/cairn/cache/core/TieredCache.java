@@ -398,6 +398,26 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
         memoryMap.keySet());
   }
 
+  /**
+   * Returns the keys of every tier, each once, weakly consistent like {@link #iterator()}. Reads no
+   * values, counts no statistics and promotes nothing, so a key whose entry expired or was removed
+   * while the walk ran may still appear.
+   */
+  public Iterator<K> keys() {
+    checkOpen();
+    CacheIterator<K, V> walk = new CacheIterator<>(this, writeBehind, lower, segments,
+        memoryMap.keySet());
+    return new Iterator<>() {
+      @Override public boolean hasNext() {
+        return walk.hasNextKey();
+      }
+
+      @Override public K next() {
+        return walk.nextKey();
+      }
+    };
+  }
+
   /** Reads one key for the iterator: counts a hit, promotes nothing; {@code null} if gone. */
   V readForIteration(K key) {
     V value = withKey(key, slot -> slot.load(false));
