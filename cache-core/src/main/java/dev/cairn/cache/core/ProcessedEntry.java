@@ -10,17 +10,35 @@ final class ProcessedEntry<K, V> implements MutableEntry<K, V> {
   private enum Action { NONE, SET, REMOVE }
 
   private final TieredCache<K, V>.Slot slot;
+  // JSR-107 counts an invoke's lookup as a hit or miss; update() counts only getValue() reads.
+  private final boolean countLookup;
   private V original;
   private boolean loaded;
   private boolean accessed;
   private Action action = Action.NONE;
   private V value;
 
-  ProcessedEntry(TieredCache<K, V>.Slot slot) {
+  ProcessedEntry(TieredCache<K, V>.Slot slot, boolean countLookup) {
     this.slot = slot;
+    this.countLookup = countLookup;
+  }
+
+  /**
+   * The time counter an invoke of this entry adds to: a put or removal if it changed the entry,
+   * a get if it read it, none if it did neither.
+   */
+  java.util.concurrent.atomic.LongAdder timeCounter(StatisticsCounters stats) {
+    return switch (action) {
+      case SET -> stats.putNanos;
+      case REMOVE -> stats.removeNanos;
+      case NONE -> countLookup || accessed ? stats.getNanos : null;
+    };
   }
 
   <R> R run(EntryProcessor<K, V, R> processor) {
+    if (countLookup) {
+      slot.countGet(load());
+    }
     R result = processor.process(this);
     switch (action) {
       case SET -> {
@@ -72,7 +90,9 @@ final class ProcessedEntry<K, V> implements MutableEntry<K, V> {
         V current = load();
         if (!accessed) {
           accessed = true;
-          slot.countGet(current);
+          if (!countLookup) {
+            slot.countGet(current);
+          }
         }
         yield current;
       }

@@ -336,12 +336,43 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   /**
    * Runs an entry processor atomically on the key, across every tier: the read-modify-write that
    * JCache entry processors run on. If the processor throws, the cache is unchanged and the
-   * exception reaches the caller.
+   * exception reaches the caller. Statistics count as JSR-107 counts an invoke: the lookup of the
+   * key is one hit or miss, whatever the processor reads, and its change a put or a removal.
    */
   public <R> R invoke(K key, EntryProcessor<K, V, R> processor) {
+    return process(key, true, processor);
+  }
+
+  /**
+   * Runs an entry processor atomically on the key, as {@link #invoke} does, but counts only what
+   * the processor does: a hit or miss when it reads the value with
+   * {@link MutableEntry#getValue()}, nothing for {@link MutableEntry#exists()}, and a put or a
+   * removal for its change. For layers that build their own operations on the engine (a
+   * write-through put that calls a writer under the key's lock, say) and must count like the
+   * engine's own operations.
+   */
+  public <R> R update(K key, EntryProcessor<K, V, R> processor) {
+    return process(key, false, processor);
+  }
+
+  private <R> R process(K key, boolean countLookup, EntryProcessor<K, V, R> processor) {
     Objects.requireNonNull(processor, "processor");
     markWritten(key);
-    return withKey(key, slot -> new ProcessedEntry<>(slot).run(processor));
+    boolean statistics = statisticsEnabled;
+    long start = statistics ? System.nanoTime() : 0L;
+    List<ProcessedEntry<K, V>> processed = new ArrayList<>(1);
+    R result = withKey(key, slot -> {
+      ProcessedEntry<K, V> entry = new ProcessedEntry<>(slot, countLookup);
+      processed.add(entry);
+      return entry.run(processor);
+    });
+    if (statistics) {
+      var counter = processed.get(0).timeCounter(stats);
+      if (counter != null) {
+        counter.add(System.nanoTime() - start);
+      }
+    }
+    return result;
   }
 
   /**
@@ -388,8 +419,8 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
 
   /**
    * Iterates over the live entries of every tier, each key once. Weakly consistent: it reflects
-   * some of the changes made while it runs. Each entry returned counts as a hit; entries read from
-   * below are not promoted. {@link Iterator#remove()} removes the last key returned.
+   * some of the changes made while it runs. Each entry returned counts as a hit and as an access
+   * for expiry; entries read from below are not promoted. {@link Iterator#remove()} removes the last key returned.
    */
   @Override
   public Iterator<Map.Entry<K, V>> iterator() {
@@ -418,9 +449,16 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     };
   }
 
-  /** Reads one key for the iterator: counts a hit, promotes nothing; {@code null} if gone. */
+  /**
+   * Reads one key for the iterator: counts a hit and, as JSR-107 says of iteration, an access for
+   * expiry; promotes nothing. {@code null} if gone.
+   */
   V readForIteration(K key) {
-    V value = withKey(key, slot -> slot.load(false));
+    V value = withKey(key, slot -> {
+      V found = slot.load(false);
+      slot.touch();
+      return found;
+    });
     if (value != null && statisticsEnabled) {
       stats.hits.increment();
     }

@@ -335,7 +335,7 @@ class StatisticsTest {
       String other = VALUES.get(random.nextInt(VALUES.size()));
       String current = model.get(key);
       boolean present = current != null;
-      int operation = random.nextInt(17);
+      int operation = random.nextInt(19);
       String what = "operation #" + i + " (" + operation + ") on " + key;
       switch (operation) {
         case 0, 1 -> {
@@ -422,17 +422,18 @@ class StatisticsTest {
           expected.puts++;
         }
         case 13 -> {
-          // invoke that writes blind: a put, no read
+          // invoke that writes blind: JSR-107 counts its lookup as a read anyway, then a put
           cache.invoke(key, entry -> {
             entry.setValue(value);
             return null;
           });
+          expected.read(present);
           model.put(key, value);
           expected.puts++;
         }
         case 14 -> {
-          // invoke that removes blind: a removal if there was a value, no read
-          cache.invoke(key, entry -> {
+          // update that removes blind: a removal if there was a value, no read
+          cache.update(key, entry -> {
             entry.remove();
             return null;
           });
@@ -440,9 +441,27 @@ class StatisticsTest {
           model.remove(key);
         }
         case 15 -> {
-          // invoke that only asks whether the entry exists: counts nothing
+          // update that only asks whether the entry exists: counts nothing
+          Boolean exists = cache.update(key, MutableEntry::exists);
+          assertThat(exists).as(what).isEqualTo(present);
+        }
+        case 16 -> {
+          // update that reads, then writes: a hit or a miss, then a put
+          String seen = cache.update(key, entry -> {
+            String old = entry.getValue();
+            entry.setValue(value);
+            return old;
+          });
+          assertThat(seen).as(what).isEqualTo(current);
+          expected.read(present);
+          model.put(key, value);
+          expected.puts++;
+        }
+        case 17 -> {
+          // invoke that only asks whether the entry exists: one read for the lookup
           Boolean exists = cache.invoke(key, MutableEntry::exists);
           assertThat(exists).as(what).isEqualTo(present);
+          expected.read(present);
         }
         default -> {
           // compute: reads (hit or miss), then puts or removes
