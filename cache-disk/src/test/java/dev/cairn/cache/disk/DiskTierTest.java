@@ -105,6 +105,21 @@ class DiskTierTest {
   }
 
   @Test
+  void aRefusedSecondOpenLeavesTheDirectoryLockedForOtherProcesses() throws Exception {
+    Path directory = temp.resolve("cache");
+    try (TieredCache<String, Object> first = open(directory, allowingPoints())) {
+      first.put("a", "1");
+      assertThat(LockProbe.anotherProcessCanLock(directory)).as("while open").isFalse();
+      assertThatThrownBy(() -> open(directory, allowingPoints()))
+          .isInstanceOf(DiskTierException.class)
+          .hasMessageContaining("already in use");
+      assertThat(LockProbe.anotherProcessCanLock(directory))
+          .as("after a refused second open in this process").isFalse();
+    }
+    assertThat(LockProbe.anotherProcessCanLock(directory)).as("after close").isTrue();
+  }
+
+  @Test
   void aForeignHeaderIsRefusedAndLeftUntouched() throws Exception {
     Path directory = Files.createDirectories(temp.resolve("foreign"));
     Path header = directory.resolve(DiskFormat.FILE_NAME);
