@@ -3,14 +3,17 @@ package dev.cairn.cache.disk;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -21,6 +24,9 @@ public final class Serializers {
 
   /** Classes every Java-serialized value may contain, besides its own class. */
   static final String DEFAULT_ALLOWLIST = "java.lang.*;java.util.*;java.time.*;java.math.*";
+
+  private static final String HOW_TO_ALLOW =
+      "Allow the class with Serializers.java(type, patterns) if it is yours";
 
   private Serializers() {
   }
@@ -100,18 +106,44 @@ public final class Serializers {
    * Java serialization that reads back only {@code type}, the classes matched by
    * {@code allowedPatterns} (in {@link ObjectInputFilter.Config#createFilter} syntax, such as
    * {@code "com.example.model.*"}) and the JDK's value classes. Any other class in a file is
-   * refused before it is instantiated.
+   * refused before it is instantiated. Classes are resolved as {@link ObjectInputStream} does by
+   * default; where that loader cannot see the application's classes (an application server, a
+   * plug-in), use {@link #java(Class, ClassLoader, String...)}.
    */
   public static <T> Serializer<T> java(Class<T> type, String... allowedPatterns) {
+    return new JavaSerializer<>(type, allowlist(type, allowedPatterns), null, HOW_TO_ALLOW);
+  }
+
+  /**
+   * Java serialization as {@link #java(Class, String...)}, resolving the classes it reads with
+   * {@code classLoader} (the cache's class loader, say) and, for the classes that loader cannot
+   * see, such as primitive types, as {@link ObjectInputStream} does by default. A class is loaded
+   * but never initialized before the allowlist has accepted it.
+   */
+  public static <T> Serializer<T> java(Class<T> type, ClassLoader classLoader,
+      String... allowedPatterns) {
+    return new JavaSerializer<>(type, allowlist(type, allowedPatterns),
+        Objects.requireNonNull(classLoader, "classLoader"), HOW_TO_ALLOW);
+  }
+
+  /**
+   * As {@link #java(Class, ClassLoader, String...)}, for a tier configured by name rather than in
+   * code: {@code howToAllow} tells the user where a refused class can be allowed.
+   */
+  static <T> Serializer<T> java(Class<T> type, ClassLoader classLoader,
+      List<String> allowedPatterns, String howToAllow) {
+    return new JavaSerializer<>(type, allowlist(type, allowedPatterns.toArray(String[]::new)),
+        Objects.requireNonNull(classLoader, "classLoader"), howToAllow);
+  }
+
+  private static ObjectInputFilter allowlist(Class<?> type, String... allowedPatterns) {
     Objects.requireNonNull(type, "type");
     StringBuilder patterns = new StringBuilder(DEFAULT_ALLOWLIST).append(';')
         .append(type.getName());
     for (String pattern : allowedPatterns) {
       patterns.append(';').append(Objects.requireNonNull(pattern, "allowedPatterns"));
     }
-    ObjectInputFilter filter = ObjectInputFilter.Config.createFilter(
-        patterns.append(";!*").toString());
-    return new JavaSerializer<>(type, filter);
+    return ObjectInputFilter.Config.createFilter(patterns.append(";!*").toString());
   }
 
   private static byte[] checkLength(byte[] bytes, int length, Class<?> type) {
@@ -125,10 +157,15 @@ public final class Serializers {
   private static final class JavaSerializer<T> implements Serializer<T> {
     private final Class<T> type;
     private final ObjectInputFilter filter;
+    private final ClassLoader classLoader;   // null: ObjectInputStream's own resolution
+    private final String howToAllow;
 
-    JavaSerializer(Class<T> type, ObjectInputFilter filter) {
+    JavaSerializer(Class<T> type, ObjectInputFilter filter, ClassLoader classLoader,
+        String howToAllow) {
       this.type = type;
       this.filter = filter;
+      this.classLoader = classLoader;
+      this.howToAllow = howToAllow;
     }
 
     @Override
@@ -154,15 +191,45 @@ public final class Serializers {
 
     @Override
     public T deserialize(byte[] bytes) {
-      try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-        in.setObjectInputFilter(filter);
+      Class<?>[] refused = new Class<?>[1];
+      try (ObjectInputStream in = classLoader == null
+          ? new ObjectInputStream(new ByteArrayInputStream(bytes))
+          : new ResolvingInputStream(new ByteArrayInputStream(bytes), classLoader)) {
+        in.setObjectInputFilter(info -> {
+          ObjectInputFilter.Status status = filter.checkInput(info);
+          if (status == ObjectInputFilter.Status.REJECTED && info.serialClass() != null) {
+            refused[0] = info.serialClass();   // the stream's exception does not name it
+          }
+          return status;
+        });
         return type.cast(in.readObject());
       } catch (InvalidClassException e) {
         throw new IllegalStateException("Refused to read a " + type.getName() + " from disk: "
-            + e.getMessage() + ". Allow the class with Serializers.java(type, patterns) if it is"
-            + " yours", e);
+            + (refused[0] != null ? "it holds a " + refused[0].getName() + ", which is not in"
+            + " the allowlist (" + e.getMessage() + ")" : e.getMessage()) + ". " + howToAllow, e);
       } catch (IOException | ClassNotFoundException | ClassCastException e) {
         throw new IllegalStateException("Could not read a " + type.getName() + " from disk", e);
+      }
+    }
+  }
+
+  /** Resolves classes with a given loader; the filter then checks each before it is used. */
+  private static final class ResolvingInputStream extends ObjectInputStream {
+    private final ClassLoader classLoader;
+
+    ResolvingInputStream(InputStream in, ClassLoader classLoader) throws IOException {
+      super(in);
+      this.classLoader = classLoader;
+    }
+
+    @Override
+    protected Class<?> resolveClass(ObjectStreamClass descriptor)
+        throws IOException, ClassNotFoundException {
+      try {
+        // false: no static initializer runs before the filter has seen the class
+        return Class.forName(descriptor.getName(), false, classLoader);
+      } catch (ClassNotFoundException notThere) {
+        return super.resolveClass(descriptor);   // primitives, or a class only the JDK sees
       }
     }
   }
