@@ -448,6 +448,22 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
     }
   }
 
+  long checkpointAfter() {
+    return checkpointBytes;
+  }
+
+  long maximumEntries() {
+    return maximumEntries;
+  }
+
+  long maximumBytes() {
+    return maximumBytes;
+  }
+
+  Duration purgeInterval() {
+    return purgeInterval;
+  }
+
   /** Returns the directory this tier stores its files in. */
   public Path directory() {
     return directory;
