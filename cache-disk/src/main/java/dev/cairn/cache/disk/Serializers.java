@@ -10,9 +10,11 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -106,9 +108,10 @@ public final class Serializers {
    * Java serialization that reads back only {@code type}, the classes matched by
    * {@code allowedPatterns} (in {@link ObjectInputFilter.Config#createFilter} syntax, such as
    * {@code "com.example.model.*"}) and the JDK's value classes. Any other class in a file is
-   * refused before it is instantiated. Classes are resolved as {@link ObjectInputStream} does by
-   * default; where that loader cannot see the application's classes (an application server, a
-   * plug-in), use {@link #java(Class, ClassLoader, String...)}.
+   * refused before it is instantiated, and a value holding one fails to serialize, so the put that
+   * brought it fails rather than every later read. Classes are resolved as {@link
+   * ObjectInputStream} does by default; where that loader cannot see the application's classes
+   * (an application server, a plug-in), use {@link #java(Class, ClassLoader, String...)}.
    */
   public static <T> Serializer<T> java(Class<T> type, String... allowedPatterns) {
     return new JavaSerializer<>(type, allowlist(type, allowedPatterns), null, HOW_TO_ALLOW);
@@ -138,8 +141,14 @@ public final class Serializers {
 
   private static ObjectInputFilter allowlist(Class<?> type, String... allowedPatterns) {
     Objects.requireNonNull(type, "type");
-    StringBuilder patterns = new StringBuilder(DEFAULT_ALLOWLIST).append(';')
-        .append(type.getName());
+    Class<?> element = type;
+    while (element.isArray()) {
+      element = element.getComponentType();   // a filter judges an array by its element type
+    }
+    StringBuilder patterns = new StringBuilder(DEFAULT_ALLOWLIST);
+    if (!element.isPrimitive()) {
+      patterns.append(';').append(element.getName());
+    }
     for (String pattern : allowedPatterns) {
       patterns.append(';').append(Objects.requireNonNull(pattern, "allowedPatterns"));
     }
@@ -176,7 +185,8 @@ public final class Serializers {
             + " the disk tier a Serializer for it");
       }
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      List<Class<?>> written = new ArrayList<>();
+      try (ObjectOutputStream out = new ClassRecordingOutputStream(bytes, written)) {
         out.writeObject(value);
       } catch (NotSerializableException e) {
         throw new IllegalArgumentException("A value of " + value.getClass().getName()
@@ -185,6 +195,15 @@ public final class Serializers {
       } catch (IOException e) {
         throw new IllegalArgumentException("A value of " + value.getClass().getName()
             + " could not be serialized", e);
+      }
+      // Checked here, so that the put fails rather than every later read of the value
+      for (Class<?> writtenClass : written) {
+        if (filter.checkInput(new ClassOnly(writtenClass)) == ObjectInputFilter.Status.REJECTED) {
+          throw new IllegalArgumentException("A value of " + value.getClass().getName()
+              + " cannot be stored on disk: " + (writtenClass == value.getClass() ? "its class"
+              : "it holds a " + writtenClass.getName() + ", which") + " is not in the allowlist,"
+              + " so it could not be read back. " + howToAllow);
+        }
       }
       return bytes.toByteArray();
     }
@@ -231,6 +250,49 @@ public final class Serializers {
       } catch (ClassNotFoundException notThere) {
         return super.resolveClass(descriptor);   // primitives, or a class only the JDK sees
       }
+    }
+  }
+
+  /**
+   * Records the classes whose descriptors it writes: exactly those a reader passes to its filter.
+   * They are checked after the value is written, not here, because a failed write serializes the
+   * exception into the stream too, and its classes must not be checked.
+   */
+  private static final class ClassRecordingOutputStream extends ObjectOutputStream {
+    private final List<Class<?>> written;
+
+    ClassRecordingOutputStream(OutputStream out, List<Class<?>> written) throws IOException {
+      super(out);
+      this.written = written;
+    }
+
+    @Override
+    protected void annotateClass(Class<?> type) {
+      written.add(type);
+    }
+
+    @Override
+    protected void annotateProxyClass(Class<?> proxy) {
+      written.addAll(List.of(proxy.getInterfaces()));   // a reader checks a proxy's interfaces
+    }
+  }
+
+  /** A class as the filter sees it in a stream, without limits to check. */
+  private record ClassOnly(Class<?> serialClass) implements ObjectInputFilter.FilterInfo {
+    @Override public long arrayLength() {
+      return -1;
+    }
+
+    @Override public long depth() {
+      return 0;
+    }
+
+    @Override public long references() {
+      return 0;
+    }
+
+    @Override public long streamBytes() {
+      return 0;
     }
   }
 }

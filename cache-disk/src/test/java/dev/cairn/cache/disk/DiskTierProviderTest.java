@@ -155,6 +155,19 @@ class DiskTierProviderTest {
   }
 
   @Test
+  void aValueOfAClassOutsideTheAllowlistFailsItsPutNamingTheOption() {
+    try (TieredCache<Object, Object> cache = open(provider.create(spec(temp.resolve("orders"),
+        Map.of())))) {
+      assertThatThrownBy(() -> cache.put("o", new Order("rope", 3)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(Order.class.getName())
+          .hasMessageContaining(DiskTierProvider.ALLOWED_CLASSES)
+          .hasMessageContaining(CACHE);
+      assertThat(cache.containsKey("o")).isFalse();
+    }
+  }
+
+  @Test
   void theSpecsBoundsAndOptionsReachTheTier() {
     TierSpec<String, Long> spec = new TierSpec<>(CACHE, temp.resolve("x"), String.class,
         Long.class, loader, 1_000, 1L << 20, Map.of(DiskTierProvider.CHECKPOINT_AFTER, " 64m",
