@@ -68,6 +68,22 @@ final class DiskFormat {
     }
   }
 
+  /**
+   * Returns whether {@code directory} holds a file named as Cairn's header that starts with its
+   * magic bytes, damaged or not: enough to tell a directory Cairn wrote from someone else's.
+   */
+  static boolean hasHeader(Path directory) throws IOException {
+    Path file = directory.resolve(FILE_NAME);
+    if (!Files.isRegularFile(file)) {
+      return false;
+    }
+    byte[] start = new byte[MAGIC.length];
+    try (var in = Files.newInputStream(file)) {
+      return in.readNBytes(start, 0, start.length) == start.length
+          && java.util.Arrays.equals(start, MAGIC);
+    }
+  }
+
   private static void write(Path file, int segments) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(LENGTH);
     buffer.put(MAGIC).putInt(VERSION).putInt(segments);

@@ -7,9 +7,6 @@ import dev.cairn.cache.core.tier.TierWrite;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -50,14 +47,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DiskTier<K, V> implements LowerTier<K, V> {
 
-  private static final String LOCK_FILE = "cairn.lock";
   private static final System.Logger LOG = System.getLogger(DiskTier.class.getName());
 
   private final Path directory;
   private final Serializer<K> keys;
   private final Serializer<V> values;
-  private FileChannel lockChannel;
-  private FileLock lock;
+  private DirectoryLock lock;
   private long checkpointBytes = DEFAULT_CHECKPOINT_BYTES;
   private long maximumEntries = Long.MAX_VALUE;
   private long maximumBytes = Long.MAX_VALUE;
@@ -290,32 +285,23 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
   }
 
   private void lockDirectory() throws IOException {
-    lockChannel = DiskFiles.openOwnerOnly(directory.resolve(LOCK_FILE));
-    try {
-      lock = lockChannel.tryLock();
-    } catch (OverlappingFileLockException sameProcess) {
-      lock = null;
-    }
+    lock = DirectoryLock.tryAcquire(directory);
     if (lock == null) {
       throw new DiskTierException("Directory " + directory + " is already in use by another cache"
-          + " or process (it holds the lock on " + LOCK_FILE + "). Close that cache first, or"
-          + " give this one its own directory");
+          + " or process (it holds the lock on " + DirectoryLock.FILE_NAME + "). Close that cache"
+          + " first, or give this one its own directory");
     }
   }
 
   private void releaseLock() {
     try {
       if (lock != null) {
-        lock.release();
-      }
-      if (lockChannel != null) {
-        lockChannel.close();
+        lock.close();
       }
     } catch (IOException e) {
       throw new DiskTierException("Cannot release the lock on " + directory, e);
     } finally {
       lock = null;
-      lockChannel = null;
     }
   }
 
@@ -460,6 +446,22 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
       Thread.currentThread().interrupt();
       throw new DiskTierException("Interrupted while stopping the purge of " + directory, e);
     }
+  }
+
+  long checkpointAfter() {
+    return checkpointBytes;
+  }
+
+  long maximumEntries() {
+    return maximumEntries;
+  }
+
+  long maximumBytes() {
+    return maximumBytes;
+  }
+
+  Duration purgeInterval() {
+    return purgeInterval;
   }
 
   /** Returns the directory this tier stores its files in. */

@@ -105,6 +105,21 @@ class DiskTierTest {
   }
 
   @Test
+  void aRefusedSecondOpenLeavesTheDirectoryLockedForOtherProcesses() throws Exception {
+    Path directory = temp.resolve("cache");
+    try (TieredCache<String, Object> first = open(directory, allowingPoints())) {
+      first.put("a", "1");
+      assertThat(LockProbe.anotherProcessCanLock(directory)).as("while open").isFalse();
+      assertThatThrownBy(() -> open(directory, allowingPoints()))
+          .isInstanceOf(DiskTierException.class)
+          .hasMessageContaining("already in use");
+      assertThat(LockProbe.anotherProcessCanLock(directory))
+          .as("after a refused second open in this process").isFalse();
+    }
+    assertThat(LockProbe.anotherProcessCanLock(directory)).as("after close").isTrue();
+  }
+
+  @Test
   void aForeignHeaderIsRefusedAndLeftUntouched() throws Exception {
     Path directory = Files.createDirectories(temp.resolve("foreign"));
     Path header = directory.resolve(DiskFormat.FILE_NAME);
@@ -172,6 +187,32 @@ class DiskTierTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("Refused");
     }
+  }
+
+  @Test
+  void aValueHoldingAClassOutsideTheAllowlistFailsItsPutAndLosesNothing() {
+    Path directory = temp.resolve("cache");
+    try (TieredCache<String, Object> cache = open(directory, allowingPoints())) {
+      cache.put("kept", new Point(1, 2));
+      assertThatThrownBy(() -> cache.put("kept", new Gadget("rm -rf /")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(Gadget.class.getName())
+          .hasMessageContaining("allowlist");
+      assertThatThrownBy(() -> cache.put("other", List.of(new Point(3, 4), new Gadget("x"))))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("it holds a " + Gadget.class.getName());
+      assertThat(cache.get("kept")).as("the failed put changed nothing").isEqualTo(new Point(1, 2));
+      assertThat(cache.containsKey("other")).isFalse();
+      cache.flush();
+      assertThat(cache.statistics().flushFailures()).isZero();
+    }
+  }
+
+  @Test
+  void anArrayTypeAllowsItsElementClass() {
+    Serializer<Point[]> points = Serializers.java(Point[].class);
+    Point[] written = {new Point(1, 2), new Point(3, 4)};
+    assertThat(points.deserialize(points.serialize(written))).containsExactly(written);
   }
 
   /** Serializable itself, but holds something that is not. */
