@@ -1,0 +1,816 @@
+package dev.cairn.cache.jcache;
+
+import dev.cairn.cache.core.TieredCache;
+import dev.cairn.cache.core.TieredCacheBuilder;
+import dev.cairn.cache.core.tier.TierProvider;
+import dev.cairn.cache.core.tier.TierSpec;
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.expiry.EternalExpiryPolicy;
+import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheLoaderException;
+import javax.cache.integration.CacheWriter;
+import javax.cache.integration.CacheWriterException;
+import javax.cache.integration.CompletionListener;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
+import javax.cache.processor.EntryProcessorResult;
+
+/**
+ * A JCache {@link Cache} over Cairn's tiered engine, {@link TieredCache}: a bounded memory tier,
+ * and, when configured, a persistent disk tier written behind.
+ *
+ * <p>Every operation on one key is atomic across the tiers: the engine holds the key's lock for the
+ * whole operation, including a {@link CacheWriter} called for it and an {@link EntryProcessor}
+ * run on it, so a writer or processor that throws leaves the cache unchanged. Read-through loads
+ * happen outside the lock and are stored only if no write came first.
+ *
+ * <p>Store-by-value (the JSR-107 default) copies keys and values through Java serialization as
+ * they enter and leave the cache, except values of the JDK's immutable types (strings, boxed
+ * numbers, {@code java.time} values, enums), which are shared. Store-by-reference skips the copies
+ * and is the fast choice when callers do not change what they put or get.
+ *
+ * <p>{@link #unwrap} gives this class or the engine's {@link TieredCache}, for Cairn's own API:
+ * {@code flush()}, warm-up progress, tier statistics.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class CairnCache<K, V> implements Cache<K, V> {
+
+  private static final System.Logger LOG = System.getLogger(CairnCache.class.getName());
+
+  private final CairnCacheManager manager;
+  private final String name;
+  // Changed only by listener registration, under the lock of `listeners`; handed out as copies.
+  private final CairnConfiguration<K, V> configuration;
+  private final TieredCache<K, V> engine;
+  private final Copier copier;
+  private final CacheLoader<K, V> loader;
+  private final boolean readThrough;
+  private final CacheWriter<K, V> writer;
+  private final ExpiryPolicy expiryPolicy;
+  private final Executor executor;
+  private final TierProvider tierProvider;
+  private final TierSpec<K, V> tierSpec;
+  private final List<ListenerBridge<K, V>> listeners = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
+
+  CairnCache(CairnCacheManager manager, String name, CairnConfiguration<K, V> configuration,
+      Executor executor) {
+    this.manager = manager;
+    this.name = name;
+    this.configuration = configuration;
+    this.executor = executor;
+    ClassLoader classLoader = manager.getClassLoader();
+    this.copier = configuration.isStoreByValue() ? Copier.serializing(classLoader)
+        : Copier.IDENTITY;
+    this.loader = configuration.getCacheLoaderFactory() == null ? null
+        : configuration.getCacheLoaderFactory().create();
+    this.readThrough = configuration.isReadThrough() && loader != null;
+    this.writer = configuration.isWriteThrough() && configuration.getCacheWriterFactory() != null
+        ? writerOf(configuration) : null;
+    this.expiryPolicy = configuration.getExpiryPolicyFactory() == null ? new EternalExpiryPolicy()
+        : configuration.getExpiryPolicyFactory().create();
+
+    TieredCacheBuilder<K, V> builder = TieredCache.<K, V>builder(name)
+        .statisticsEnabled(configuration.isStatisticsEnabled())
+        .eventExecutor(executor);
+    if (configuration.getMaximumWeight() >= 0) {
+      builder.maximumWeight(configuration.getMaximumWeight(),
+          configuration.getWeigherFactory().create());
+    } else {
+      builder.maximumSize(configuration.getMaximumEntries());
+    }
+    if (!(expiryPolicy instanceof EternalExpiryPolicy)) {
+      builder.expiry(new JCacheExpiry<>(name, expiryPolicy));
+    }
+    Path directory = configuration.getDiskDirectory();
+    if (directory == null) {
+      this.tierProvider = null;
+      this.tierSpec = null;
+    } else {
+      this.tierProvider = TierProvider.find("disk", classLoader);
+      this.tierSpec = new TierSpec<>(name, directory, configuration.getKeyType(),
+          configuration.getValueType(), classLoader, configuration.getDiskMaximumEntries(),
+          configuration.getDiskMaximumBytes(), configuration.getDiskOptions());
+      builder.lowerTier(tierProvider.create(tierSpec))
+          .segments(configuration.getSegments())
+          .flushInterval(configuration.getFlushInterval())
+          .flushBatchSize(configuration.getFlushBatchSize())
+          .writeBufferCapacity(configuration.getWriteBufferCapacity())
+          .backPressure(configuration.getBackPressure(), configuration.getBackPressureTimeout())
+          .warmRestart(configuration.isWarmRestart());
+    }
+    if (configuration.getWarmUpLoaderFactory() != null) {
+      builder.warmUpLoader(configuration.getWarmUpLoaderFactory().create())
+          .warmUpBatchSize(configuration.getWarmUpBatchSize());
+    }
+    this.engine = builder.build();
+    for (CacheEntryListenerConfiguration<K, V> listener
+        : configuration.getCacheEntryListenerConfigurations()) {
+      listeners.add(register(listener));
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Override
+  public V get(K key) {
+    checkOpen();
+    Objects.requireNonNull(key, "key");
+    V value = engine.get(key);
+    if (value == null && readThrough) {
+      value = loadThrough(key);
+    }
+    return copier.copy(value, "value");
+  }
+
+  @Override
+  public Map<K, V> getAll(Set<? extends K> keys) {
+    checkOpen();
+    requireNoNulls(keys, "keys");
+    Map<K, V> found = new LinkedHashMap<>(engine.getAll(keys));
+    if (readThrough && found.size() < keys.size()) {
+      Set<K> missing = new LinkedHashSet<>();
+      for (K key : keys) {
+        if (!found.containsKey(key)) {
+          missing.add(key);
+        }
+      }
+      found.putAll(loadAllThrough(missing));
+    }
+    Map<K, V> copies = new HashMap<>(found.size() * 2);
+    found.forEach((key, value) -> copies.put(key, copier.copy(value, "value")));
+    return copies;
+  }
+
+  @Override
+  public boolean containsKey(K key) {
+    checkOpen();
+    return engine.containsKey(key);
+  }
+
+  @Override
+  public void loadAll(Set<? extends K> keys, boolean replaceExistingValues,
+      CompletionListener completionListener) {
+    checkOpen();
+    requireNoNulls(keys, "keys");
+    CompletionListener listener = completionListener == null ? NO_LISTENER : completionListener;
+    if (loader == null) {
+      listener.onCompletion();
+      return;
+    }
+    Set<K> requested = new LinkedHashSet<>(keys);
+    executor.execute(() -> {
+      try {
+        Set<K> toLoad = new LinkedHashSet<>();
+        for (K key : requested) {
+          if (replaceExistingValues || !engine.containsKey(key)) {
+            toLoad.add(key);
+          }
+        }
+        if (!toLoad.isEmpty()) {
+          Map<K, V> loaded = loadAll(loader, toLoad);
+          loaded.forEach((key, value) -> {
+            if (key != null && value != null) {
+              if (replaceExistingValues) {
+                engine.put(copier.copy(key, "key"), copier.copy(value, "value"));
+              } else {
+                storeIfAbsent(key, value);
+              }
+            }
+          });
+        }
+        listener.onCompletion();
+      } catch (Exception e) {
+        listener.onException(e);
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  @Override
+  public void put(K key, V value) {
+    checkOpen();
+    K storedKey = copier.copy(Objects.requireNonNull(key, "key"), "key");
+    V storedValue = copier.copy(Objects.requireNonNull(value, "value"), "value");
+    if (writer == null) {
+      engine.put(storedKey, storedValue);
+      return;
+    }
+    engine.update(storedKey, entry -> {
+      writeOne(writer, key, value);
+      entry.setValue(storedValue);
+      return null;
+    });
+  }
+
+  @Override
+  public V getAndPut(K key, V value) {
+    checkOpen();
+    K storedKey = copier.copy(Objects.requireNonNull(key, "key"), "key");
+    V storedValue = copier.copy(Objects.requireNonNull(value, "value"), "value");
+    if (writer == null) {
+      return copier.copy(engine.getAndPut(storedKey, storedValue), "value");
+    }
+    return copier.copy(engine.invoke(storedKey, entry -> {
+      V old = entry.getValue();
+      writeOne(writer, key, value);
+      entry.setValue(storedValue);
+      return old;
+    }), "value");
+  }
+
+  @Override
+  public void putAll(Map<? extends K, ? extends V> map) {
+    checkOpen();
+    Objects.requireNonNull(map, "map");
+    Map<K, V> copies = new LinkedHashMap<>(map.size() * 2);
+    map.forEach((key, value) -> copies.put(
+        copier.copy(Objects.requireNonNull(key, "a key in map"), "key"),
+        copier.copy(Objects.requireNonNull(value, "a value in map"), "value")));
+    if (writer == null) {
+      engine.putAll(copies);
+      return;
+    }
+    List<Cache.Entry<? extends K, ? extends V>> unwritten = new ArrayList<>(map.size());
+    map.forEach((key, value) -> unwritten.add(new CairnEntry<>(key, value)));
+    CacheWriterException failure = null;
+    try {
+      writer.writeAll(unwritten);
+      unwritten.clear();
+    } catch (Exception e) {
+      failure = writerFailure("writeAll", e);
+    }
+    Set<Object> notWritten = new HashSet<>();
+    unwritten.forEach(entry -> notWritten.add(entry.getKey()));
+    copies.forEach((key, value) -> {
+      if (!notWritten.contains(key)) {
+        engine.put(key, value);
+      }
+    });
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public boolean putIfAbsent(K key, V value) {
+    checkOpen();
+    K storedKey = copier.copy(Objects.requireNonNull(key, "key"), "key");
+    V storedValue = copier.copy(Objects.requireNonNull(value, "value"), "value");
+    if (writer == null) {
+      return engine.putIfAbsent(storedKey, storedValue);
+    }
+    return engine.invoke(storedKey, entry -> {
+      if (entry.exists()) {
+        return false;
+      }
+      writeOne(writer, key, value);
+      entry.setValue(storedValue);
+      return true;
+    });
+  }
+
+  @Override
+  public boolean remove(K key) {
+    checkOpen();
+    Objects.requireNonNull(key, "key");
+    if (writer == null) {
+      return engine.remove(key);
+    }
+    return engine.update(key, entry -> {
+      deleteOne(writer, key);
+      if (entry.exists()) {
+        entry.remove();
+        return true;
+      }
+      return false;
+    });
+  }
+
+  @Override
+  public boolean remove(K key, V oldValue) {
+    checkOpen();
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(oldValue, "oldValue");
+    if (writer == null) {
+      return engine.remove(key, oldValue);
+    }
+    return engine.invoke(key, entry -> {
+      V current = entry.getValue();
+      if (current == null || !current.equals(oldValue)) {
+        return false;
+      }
+      deleteOne(writer, key);
+      entry.remove();
+      return true;
+    });
+  }
+
+  @Override
+  public V getAndRemove(K key) {
+    checkOpen();
+    Objects.requireNonNull(key, "key");
+    if (writer == null) {
+      return copier.copy(engine.getAndRemove(key), "value");
+    }
+    return copier.copy(engine.invoke(key, entry -> {
+      V old = entry.getValue();
+      deleteOne(writer, key);
+      if (old != null) {
+        entry.remove();
+      }
+      return old;
+    }), "value");
+  }
+
+  @Override
+  public boolean replace(K key, V oldValue, V newValue) {
+    checkOpen();
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(oldValue, "oldValue");
+    V storedValue = copier.copy(Objects.requireNonNull(newValue, "newValue"), "value");
+    if (writer == null) {
+      return engine.replace(key, oldValue, storedValue);
+    }
+    return engine.invoke(key, entry -> {
+      V current = entry.getValue();
+      if (current == null || !current.equals(oldValue)) {
+        return false;
+      }
+      writeOne(writer, key, newValue);
+      entry.setValue(storedValue);
+      return true;
+    });
+  }
+
+  @Override
+  public boolean replace(K key, V value) {
+    checkOpen();
+    Objects.requireNonNull(key, "key");
+    V storedValue = copier.copy(Objects.requireNonNull(value, "value"), "value");
+    if (writer == null) {
+      return engine.replace(key, storedValue);
+    }
+    return engine.invoke(key, entry -> {
+      if (entry.getValue() == null) {
+        return false;
+      }
+      writeOne(writer, key, value);
+      entry.setValue(storedValue);
+      return true;
+    });
+  }
+
+  @Override
+  public V getAndReplace(K key, V value) {
+    checkOpen();
+    Objects.requireNonNull(key, "key");
+    V storedValue = copier.copy(Objects.requireNonNull(value, "value"), "value");
+    if (writer == null) {
+      return copier.copy(engine.getAndReplace(key, storedValue), "value");
+    }
+    return copier.copy(engine.invoke(key, entry -> {
+      V old = entry.getValue();
+      if (old != null) {
+        writeOne(writer, key, value);
+        entry.setValue(storedValue);
+      }
+      return old;
+    }), "value");
+  }
+
+  @Override
+  public void removeAll(Set<? extends K> keys) {
+    checkOpen();
+    requireNoNulls(keys, "keys");
+    removeKeys(new ArrayList<>(keys));
+  }
+
+  @Override
+  public void removeAll() {
+    checkOpen();
+    List<K> keys = new ArrayList<>();
+    // keys() also walks removals still waiting in the write buffer; only live keys reach a writer.
+    engine.keys().forEachRemaining(key -> {
+      if (engine.containsKey(key)) {
+        keys.add(key);
+      }
+    });
+    removeKeys(keys);
+  }
+
+  private void removeKeys(List<K> keys) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    if (writer == null) {
+      keys.forEach(engine::remove);
+      return;
+    }
+    List<Object> undeleted = new ArrayList<>(keys);
+    CacheWriterException failure = null;
+    try {
+      writer.deleteAll(undeleted);
+      undeleted.clear();
+    } catch (Exception e) {
+      failure = writerFailure("deleteAll", e);
+    }
+    Set<Object> notDeleted = new HashSet<>(undeleted);
+    for (K key : keys) {
+      if (!notDeleted.contains(key)) {
+        engine.remove(key);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public void clear() {
+    checkOpen();
+    engine.clear();
+  }
+
+  // ---------------------------------------------------------------- entry processors
+
+  @Override
+  public <T> T invoke(K key, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+    checkOpen();
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(entryProcessor, "entryProcessor");
+    K storedKey = copier.copy(key, "key");
+    return engine.invoke(storedKey, entry -> {
+      ProcessorEntry<K, V> processed = new ProcessorEntry<>(entry, this,
+          readThrough ? loader : null, copier);
+      T result;
+      try {
+        result = entryProcessor.process(processed, arguments);
+      } catch (EntryProcessorException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new EntryProcessorException("The entry processor "
+            + entryProcessor.getClass().getName() + " failed on a key of cache '" + name
+            + "'; the entry is unchanged", e);
+      }
+      processed.apply(writer);
+      return result;
+    });
+  }
+
+  @Override
+  public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys,
+      EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+    checkOpen();
+    requireNoNulls(keys, "keys");
+    Objects.requireNonNull(entryProcessor, "entryProcessor");
+    Map<K, EntryProcessorResult<T>> results = new LinkedHashMap<>();
+    for (K key : keys) {
+      try {
+        T result = invoke(key, entryProcessor, arguments);
+        if (result != null) {
+          results.put(key, () -> result);
+        }
+      } catch (RuntimeException e) {
+        EntryProcessorException failure = e instanceof EntryProcessorException processorFailure
+            ? processorFailure : new EntryProcessorException(e);
+        results.put(key, () -> {
+          throw failure;
+        });
+      }
+    }
+    return results;
+  }
+
+  // ---------------------------------------------------------------- listeners
+
+  @Override
+  public void registerCacheEntryListener(
+      CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+    checkOpen();
+    Objects.requireNonNull(listenerConfiguration, "listenerConfiguration");
+    synchronized (listeners) {
+      for (ListenerBridge<K, V> bridge : listeners) {
+        if (bridge.configuration().equals(listenerConfiguration)) {
+          throw new IllegalArgumentException("This listener configuration is registered with"
+              + " cache '" + name + "' already");
+        }
+      }
+      configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
+      listeners.add(register(listenerConfiguration));
+    }
+  }
+
+  @Override
+  public void deregisterCacheEntryListener(
+      CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+    checkOpen();
+    Objects.requireNonNull(listenerConfiguration, "listenerConfiguration");
+    synchronized (listeners) {
+      for (ListenerBridge<K, V> bridge : listeners) {
+        if (bridge.configuration().equals(listenerConfiguration)) {
+          listeners.remove(bridge);
+          configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
+          bridge.cancel();
+          return;
+        }
+      }
+    }
+  }
+
+  private ListenerBridge<K, V> register(CacheEntryListenerConfiguration<K, V> listener) {
+    ListenerBridge<K, V> bridge = new ListenerBridge<>(this, listener, copier);
+    var types = bridge.engineTypes();
+    if (!types.isEmpty()) {
+      bridge.registered(engine.registerListener(bridge, types, listener.isSynchronous()));
+    }
+    return bridge;
+  }
+
+  // ---------------------------------------------------------------- the rest of Cache
+
+  @Override
+  public Iterator<Cache.Entry<K, V>> iterator() {
+    checkOpen();
+    Iterator<Map.Entry<K, V>> entries = engine.iterator();
+    return new Iterator<>() {
+      private K last;
+
+      @Override public boolean hasNext() {
+        return entries.hasNext();
+      }
+
+      @Override public Cache.Entry<K, V> next() {
+        Map.Entry<K, V> entry = entries.next();
+        last = entry.getKey();
+        return new CairnEntry<>(entry.getKey(), copier.copy(entry.getValue(), "value"));
+      }
+
+      @Override public void remove() {
+        if (last == null) {
+          throw new IllegalStateException("next() has not returned an entry to remove");
+        }
+        if (writer != null) {
+          deleteOne(writer, last);
+        }
+        entries.remove();
+        last = null;
+      }
+    };
+  }
+
+  @Override
+  public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
+    Objects.requireNonNull(clazz, "clazz");
+    if (!clazz.isAssignableFrom(CairnConfiguration.class)) {
+      throw new IllegalArgumentException("The configuration of cache '" + name + "' is a "
+          + CairnConfiguration.class.getName() + ", not a " + clazz.getName());
+    }
+    synchronized (listeners) {
+      return clazz.cast(new CairnConfiguration<>(configuration));
+    }
+  }
+
+  @Override
+  public String getName() {
+    return name;
+  }
+
+  @Override
+  public CacheManager getCacheManager() {
+    return manager;
+  }
+
+  /**
+   * Closes the cache: flushes every write to the disk tier (when there is one), closes it, and
+   * closes the loader, writer, expiry policy and listeners that are {@link Closeable}. The cache
+   * manager forgets the cache; its data stays on disk for the next cache of that name.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    manager.released(this);
+    try {
+      engine.close();
+    } finally {
+      listeners.forEach(ListenerBridge::cancel);
+      closeQuietly(loader);
+      closeQuietly(writer);
+      closeQuietly(expiryPolicy);
+    }
+  }
+
+  /** Closes the cache and deletes what its tiers stored; for {@link CacheManager#destroyCache}. */
+  void destroy() {
+    if (!closed) {
+      engine.clear();
+      close();
+    }
+    if (tierProvider != null) {
+      tierProvider.destroy(tierSpec);
+    }
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Unwraps to this class or to the engine's {@link TieredCache}. */
+  @Override
+  public <T> T unwrap(Class<T> clazz) {
+    Objects.requireNonNull(clazz, "clazz");
+    if (clazz.isInstance(this)) {
+      return clazz.cast(this);
+    }
+    if (clazz.isInstance(engine)) {
+      return clazz.cast(engine);
+    }
+    throw new IllegalArgumentException("Cache '" + name + "' unwraps to " + CairnCache.class
+        .getName() + " or " + TieredCache.class.getName() + ", not to " + clazz.getName());
+  }
+
+  @Override
+  public String toString() {
+    return "CairnCache[" + name + ", " + engine + "]";
+  }
+
+  // ---------------------------------------------------------------- for the manager and MXBeans
+
+  TieredCache<K, V> engine() {
+    return engine;
+  }
+
+  CairnConfiguration<K, V> liveConfiguration() {
+    return configuration;
+  }
+
+  void setStatisticsEnabled(boolean enabled) {
+    synchronized (listeners) {
+      configuration.setStatisticsEnabled(enabled);
+    }
+    engine.setStatisticsEnabled(enabled);
+  }
+
+  void setManagementEnabled(boolean enabled) {
+    synchronized (listeners) {
+      configuration.setManagementEnabled(enabled);
+    }
+  }
+
+  // ---------------------------------------------------------------- loaders and writers
+
+  private V loadThrough(K key) {
+    V loaded = loadOne(loader, key);
+    if (loaded != null) {
+      storeIfAbsent(key, loaded);
+    }
+    return loaded;
+  }
+
+  private Map<K, V> loadAllThrough(Set<K> keys) {
+    Map<K, V> loaded = loadAll(loader, keys);
+    Map<K, V> stored = new LinkedHashMap<>();
+    loaded.forEach((key, value) -> {
+      if (key != null && value != null) {
+        storeIfAbsent(key, value);
+        stored.put(key, value);
+      }
+    });
+    return stored;
+  }
+
+  /** Stores a loaded value unless a write got there first; the writer does not see it. */
+  private void storeIfAbsent(K key, V loaded) {
+    V storedValue = copier.copy(loaded, "value");
+    engine.update(copier.copy(key, "key"), entry -> {
+      if (!entry.exists()) {
+        entry.setValue(storedValue);
+      }
+      return null;
+    });
+  }
+
+  V loadOne(CacheLoader<K, V> cacheLoader, K key) {
+    try {
+      return cacheLoader.load(key);
+    } catch (CacheLoaderException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CacheLoaderException("The loader " + cacheLoader.getClass().getName()
+          + " of cache '" + name + "' failed to load a key", e);
+    }
+  }
+
+  private Map<K, V> loadAll(CacheLoader<K, V> cacheLoader, Set<K> keys) {
+    try {
+      Map<K, V> loaded = cacheLoader.loadAll(keys);
+      return loaded == null ? Map.of() : loaded;
+    } catch (CacheLoaderException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CacheLoaderException("The loader " + cacheLoader.getClass().getName()
+          + " of cache '" + name + "' failed to load " + keys.size() + " keys", e);
+    }
+  }
+
+  void writeOne(CacheWriter<K, V> cacheWriter, K key, V value) {
+    try {
+      cacheWriter.write(new CairnEntry<>(key, value));
+    } catch (Exception e) {
+      throw writerFailure("write", e);
+    }
+  }
+
+  void deleteOne(CacheWriter<K, V> cacheWriter, K key) {
+    try {
+      cacheWriter.delete(key);
+    } catch (Exception e) {
+      throw writerFailure("delete", e);
+    }
+  }
+
+  private CacheWriterException writerFailure(String method, Exception e) {
+    if (e instanceof CacheWriterException writerException) {
+      return writerException;
+    }
+    return new CacheWriterException("The writer " + writer.getClass().getName() + " of cache '"
+        + name + "' failed in " + method + "; the cache is unchanged for the entries it did not"
+        + " write", e);
+  }
+
+  // A writer of supertypes takes these keys and values as well; K and V spare wildcard captures.
+  @SuppressWarnings("unchecked")
+  private static <K, V> CacheWriter<K, V> writerOf(CairnConfiguration<K, V> configuration) {
+    return (CacheWriter<K, V>) configuration.getCacheWriterFactory().create();
+  }
+
+  // ---------------------------------------------------------------- checks
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("Cache '" + name + "' is closed");
+    }
+  }
+
+  private static void requireNoNulls(Collection<?> keys, String what) {
+    Objects.requireNonNull(keys, what);
+    for (Object key : keys) {
+      Objects.requireNonNull(key, () -> what + " contains null");
+    }
+  }
+
+  private static void closeQuietly(Object resource) {
+    if (resource instanceof Closeable closeable) {
+      try {
+        closeable.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.WARNING, () -> "Closing " + resource.getClass().getName() + " failed", e);
+      }
+    }
+  }
+
+  private static final CompletionListener NO_LISTENER = new CompletionListener() {
+    @Override public void onCompletion() {
+    }
+
+    @Override public void onException(Exception e) {
+      LOG.log(Level.WARNING, "A loadAll without a completion listener failed", e);
+    }
+  };
+
+  /** Creating a cache can fail in its tier; the manager reports it as JSR-107 says. */
+  static CacheException creationFailure(String name, RuntimeException e) {
+    return new CacheException("Cache '" + name + "' could not be created: " + e.getMessage(), e);
+  }
+}
