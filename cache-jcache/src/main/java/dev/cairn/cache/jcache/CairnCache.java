@@ -5,13 +5,11 @@ import dev.cairn.cache.core.TieredCacheBuilder;
 import dev.cairn.cache.core.tier.TierProvider;
 import dev.cairn.cache.core.tier.TierSpec;
 import java.io.Closeable;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,9 +27,7 @@ import javax.cache.configuration.Configuration;
 import javax.cache.expiry.EternalExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
-import javax.cache.integration.CacheLoaderException;
 import javax.cache.integration.CacheWriter;
-import javax.cache.integration.CacheWriterException;
 import javax.cache.integration.CompletionListener;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
@@ -67,9 +63,8 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   private final CairnConfiguration<K, V> configuration;
   private final TieredCache<K, V> engine;
   private final Copier copier;
-  private final CacheLoader<K, V> loader;
+  private final SystemOfRecord<K, V> records;
   private final boolean readThrough;
-  private final CacheWriter<K, V> writer;
   private final ExpiryPolicy expiryPolicy;
   private final Executor executor;
   private final TierProvider tierProvider;
@@ -86,11 +81,12 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     ClassLoader classLoader = manager.getClassLoader();
     this.copier = configuration.isStoreByValue() ? Copier.serializing(classLoader)
         : Copier.IDENTITY;
-    this.loader = configuration.getCacheLoaderFactory() == null ? null
+    CacheLoader<K, V> loader = configuration.getCacheLoaderFactory() == null ? null
         : configuration.getCacheLoaderFactory().create();
     this.readThrough = configuration.isReadThrough() && loader != null;
-    this.writer = configuration.isWriteThrough() && configuration.getCacheWriterFactory() != null
-        ? writerOf(configuration) : null;
+    this.records = new SystemOfRecord<>(name, loader,
+        configuration.isWriteThrough() && configuration.getCacheWriterFactory() != null
+            ? writerOf(configuration) : null);
     this.expiryPolicy = configuration.getExpiryPolicyFactory() == null ? new EternalExpiryPolicy()
         : configuration.getExpiryPolicyFactory().create();
 
@@ -178,7 +174,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     checkOpen();
     requireNoNulls(keys, "keys");
     CompletionListener listener = completionListener == null ? NO_LISTENER : completionListener;
-    if (loader == null) {
+    if (!records.hasLoader()) {
       listener.onCompletion();
       return;
     }
@@ -192,7 +188,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
           }
         }
         if (!toLoad.isEmpty()) {
-          Map<K, V> loaded = loadAll(loader, toLoad);
+          Map<K, V> loaded = records.loadAll(toLoad);
           loaded.forEach((key, value) -> {
             if (key != null && value != null) {
               if (replaceExistingValues) {
@@ -217,12 +213,12 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     checkOpen();
     K storedKey = copier.copy(Objects.requireNonNull(key, "key"), "key");
     V storedValue = copier.copy(Objects.requireNonNull(value, "value"), "value");
-    if (writer == null) {
+    if (!records.hasWriter()) {
       engine.put(storedKey, storedValue);
       return;
     }
     engine.update(storedKey, entry -> {
-      writeOne(writer, key, value);
+      records.write(key, value);
       entry.setValue(storedValue);
       return null;
     });
@@ -233,12 +229,12 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     checkOpen();
     K storedKey = copier.copy(Objects.requireNonNull(key, "key"), "key");
     V storedValue = copier.copy(Objects.requireNonNull(value, "value"), "value");
-    if (writer == null) {
+    if (!records.hasWriter()) {
       return copier.copy(engine.getAndPut(storedKey, storedValue), "value");
     }
     return copier.copy(engine.invoke(storedKey, entry -> {
       V old = entry.getValue();
-      writeOne(writer, key, value);
+      records.write(key, value);
       entry.setValue(storedValue);
       return old;
     }), "value");
@@ -252,28 +248,18 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     map.forEach((key, value) -> copies.put(
         copier.copy(Objects.requireNonNull(key, "a key in map"), "key"),
         copier.copy(Objects.requireNonNull(value, "a value in map"), "value")));
-    if (writer == null) {
+    if (!records.hasWriter()) {
       engine.putAll(copies);
       return;
     }
-    List<Cache.Entry<? extends K, ? extends V>> unwritten = new ArrayList<>(map.size());
-    map.forEach((key, value) -> unwritten.add(new CairnEntry<>(key, value)));
-    CacheWriterException failure = null;
-    try {
-      writer.writeAll(unwritten);
-      unwritten.clear();
-    } catch (Exception e) {
-      failure = writerFailure("writeAll", e);
-    }
-    Set<Object> notWritten = new HashSet<>();
-    unwritten.forEach(entry -> notWritten.add(entry.getKey()));
+    SystemOfRecord.Outcome outcome = records.writeAll(map);
     copies.forEach((key, value) -> {
-      if (!notWritten.contains(key)) {
+      if (!outcome.failedKeys().contains(key)) {
         engine.put(key, value);
       }
     });
-    if (failure != null) {
-      throw failure;
+    if (outcome.failure() != null) {
+      throw outcome.failure();
     }
   }
 
@@ -282,14 +268,14 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     checkOpen();
     K storedKey = copier.copy(Objects.requireNonNull(key, "key"), "key");
     V storedValue = copier.copy(Objects.requireNonNull(value, "value"), "value");
-    if (writer == null) {
+    if (!records.hasWriter()) {
       return engine.putIfAbsent(storedKey, storedValue);
     }
     return engine.invoke(storedKey, entry -> {
       if (entry.exists()) {
         return false;
       }
-      writeOne(writer, key, value);
+      records.write(key, value);
       entry.setValue(storedValue);
       return true;
     });
@@ -299,11 +285,11 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   public boolean remove(K key) {
     checkOpen();
     Objects.requireNonNull(key, "key");
-    if (writer == null) {
+    if (!records.hasWriter()) {
       return engine.remove(key);
     }
     return engine.update(key, entry -> {
-      deleteOne(writer, key);
+      records.delete(key);
       if (entry.exists()) {
         entry.remove();
         return true;
@@ -317,7 +303,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     checkOpen();
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(oldValue, "oldValue");
-    if (writer == null) {
+    if (!records.hasWriter()) {
       return engine.remove(key, oldValue);
     }
     return engine.invoke(key, entry -> {
@@ -325,7 +311,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
       if (current == null || !current.equals(oldValue)) {
         return false;
       }
-      deleteOne(writer, key);
+      records.delete(key);
       entry.remove();
       return true;
     });
@@ -335,12 +321,12 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   public V getAndRemove(K key) {
     checkOpen();
     Objects.requireNonNull(key, "key");
-    if (writer == null) {
+    if (!records.hasWriter()) {
       return copier.copy(engine.getAndRemove(key), "value");
     }
     return copier.copy(engine.invoke(key, entry -> {
       V old = entry.getValue();
-      deleteOne(writer, key);
+      records.delete(key);
       if (old != null) {
         entry.remove();
       }
@@ -354,7 +340,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(oldValue, "oldValue");
     V storedValue = copier.copy(Objects.requireNonNull(newValue, "newValue"), "value");
-    if (writer == null) {
+    if (!records.hasWriter()) {
       return engine.replace(key, oldValue, storedValue);
     }
     return engine.invoke(key, entry -> {
@@ -362,7 +348,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
       if (current == null || !current.equals(oldValue)) {
         return false;
       }
-      writeOne(writer, key, newValue);
+      records.write(key, newValue);
       entry.setValue(storedValue);
       return true;
     });
@@ -373,14 +359,14 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     checkOpen();
     Objects.requireNonNull(key, "key");
     V storedValue = copier.copy(Objects.requireNonNull(value, "value"), "value");
-    if (writer == null) {
+    if (!records.hasWriter()) {
       return engine.replace(key, storedValue);
     }
     return engine.invoke(key, entry -> {
       if (entry.getValue() == null) {
         return false;
       }
-      writeOne(writer, key, value);
+      records.write(key, value);
       entry.setValue(storedValue);
       return true;
     });
@@ -391,13 +377,13 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     checkOpen();
     Objects.requireNonNull(key, "key");
     V storedValue = copier.copy(Objects.requireNonNull(value, "value"), "value");
-    if (writer == null) {
+    if (!records.hasWriter()) {
       return copier.copy(engine.getAndReplace(key, storedValue), "value");
     }
     return copier.copy(engine.invoke(key, entry -> {
       V old = entry.getValue();
       if (old != null) {
-        writeOne(writer, key, value);
+        records.write(key, value);
         entry.setValue(storedValue);
       }
       return old;
@@ -428,26 +414,18 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     if (keys.isEmpty()) {
       return;
     }
-    if (writer == null) {
+    if (!records.hasWriter()) {
       keys.forEach(engine::remove);
       return;
     }
-    List<Object> undeleted = new ArrayList<>(keys);
-    CacheWriterException failure = null;
-    try {
-      writer.deleteAll(undeleted);
-      undeleted.clear();
-    } catch (Exception e) {
-      failure = writerFailure("deleteAll", e);
-    }
-    Set<Object> notDeleted = new HashSet<>(undeleted);
+    SystemOfRecord.Outcome outcome = records.deleteAll(keys);
     for (K key : keys) {
-      if (!notDeleted.contains(key)) {
+      if (!outcome.failedKeys().contains(key)) {
         engine.remove(key);
       }
     }
-    if (failure != null) {
-      throw failure;
+    if (outcome.failure() != null) {
+      throw outcome.failure();
     }
   }
 
@@ -466,8 +444,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     Objects.requireNonNull(entryProcessor, "entryProcessor");
     K storedKey = copier.copy(key, "key");
     return engine.invoke(storedKey, entry -> {
-      ProcessorEntry<K, V> processed = new ProcessorEntry<>(entry, this,
-          readThrough ? loader : null, copier);
+      ProcessorEntry<K, V> processed = new ProcessorEntry<>(entry, records, readThrough, copier);
       T result;
       try {
         result = entryProcessor.process(processed, arguments);
@@ -478,7 +455,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
             + entryProcessor.getClass().getName() + " failed on a key of cache '" + name
             + "'; the entry is unchanged", e);
       }
-      processed.apply(writer);
+      processed.apply(records);
       return result;
     });
   }
@@ -575,8 +552,8 @@ public final class CairnCache<K, V> implements Cache<K, V> {
         if (last == null) {
           throw new IllegalStateException("next() has not returned an entry to remove");
         }
-        if (writer != null) {
-          deleteOne(writer, last);
+        if (records.hasWriter()) {
+          records.delete(last);
         }
         entries.remove();
         last = null;
@@ -624,9 +601,8 @@ public final class CairnCache<K, V> implements Cache<K, V> {
       engine.close();
     } finally {
       listeners.forEach(ListenerBridge::cancel);
-      closeQuietly(loader);
-      closeQuietly(writer);
-      closeQuietly(expiryPolicy);
+      records.close();
+      SystemOfRecord.closeQuietly(expiryPolicy);
     }
   }
 
@@ -691,7 +667,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   // ---------------------------------------------------------------- loaders and writers
 
   private V loadThrough(K key) {
-    V loaded = loadOne(loader, key);
+    V loaded = records.load(key);
     if (loaded != null) {
       storeIfAbsent(key, loaded);
     }
@@ -699,7 +675,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   }
 
   private Map<K, V> loadAllThrough(Set<K> keys) {
-    Map<K, V> loaded = loadAll(loader, keys);
+    Map<K, V> loaded = records.loadAll(keys);
     Map<K, V> stored = new LinkedHashMap<>();
     loaded.forEach((key, value) -> {
       if (key != null && value != null) {
@@ -721,54 +697,6 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     });
   }
 
-  V loadOne(CacheLoader<K, V> cacheLoader, K key) {
-    try {
-      return cacheLoader.load(key);
-    } catch (CacheLoaderException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new CacheLoaderException("The loader " + cacheLoader.getClass().getName()
-          + " of cache '" + name + "' failed to load a key", e);
-    }
-  }
-
-  private Map<K, V> loadAll(CacheLoader<K, V> cacheLoader, Set<K> keys) {
-    try {
-      Map<K, V> loaded = cacheLoader.loadAll(keys);
-      return loaded == null ? Map.of() : loaded;
-    } catch (CacheLoaderException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new CacheLoaderException("The loader " + cacheLoader.getClass().getName()
-          + " of cache '" + name + "' failed to load " + keys.size() + " keys", e);
-    }
-  }
-
-  void writeOne(CacheWriter<K, V> cacheWriter, K key, V value) {
-    try {
-      cacheWriter.write(new CairnEntry<>(key, value));
-    } catch (Exception e) {
-      throw writerFailure("write", e);
-    }
-  }
-
-  void deleteOne(CacheWriter<K, V> cacheWriter, K key) {
-    try {
-      cacheWriter.delete(key);
-    } catch (Exception e) {
-      throw writerFailure("delete", e);
-    }
-  }
-
-  private CacheWriterException writerFailure(String method, Exception e) {
-    if (e instanceof CacheWriterException writerException) {
-      return writerException;
-    }
-    return new CacheWriterException("The writer " + writer.getClass().getName() + " of cache '"
-        + name + "' failed in " + method + "; the cache is unchanged for the entries it did not"
-        + " write", e);
-  }
-
   // A writer of supertypes takes these keys and values as well; K and V spare wildcard captures.
   @SuppressWarnings("unchecked")
   private static <K, V> CacheWriter<K, V> writerOf(CairnConfiguration<K, V> configuration) {
@@ -787,16 +715,6 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     Objects.requireNonNull(keys, what);
     for (Object key : keys) {
       Objects.requireNonNull(key, () -> what + " contains null");
-    }
-  }
-
-  private static void closeQuietly(Object resource) {
-    if (resource instanceof Closeable closeable) {
-      try {
-        closeable.close();
-      } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, () -> "Closing " + resource.getClass().getName() + " failed", e);
-      }
     }
   }
 

@@ -1,8 +1,6 @@
 package dev.cairn.cache.jcache;
 
 import java.util.Objects;
-import javax.cache.integration.CacheLoader;
-import javax.cache.integration.CacheWriter;
 import javax.cache.processor.MutableEntry;
 
 /**
@@ -19,17 +17,17 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
   private enum Change { NONE, LOADED, SET, REMOVED }
 
   private final dev.cairn.cache.core.MutableEntry<K, V> entry;
-  private final CairnCache<K, V> cache;
-  private final CacheLoader<K, V> loader;
+  private final SystemOfRecord<K, V> records;
+  private final boolean readThrough;
   private final Copier copier;
   private Change change = Change.NONE;
   private V value;
 
-  ProcessorEntry(dev.cairn.cache.core.MutableEntry<K, V> entry, CairnCache<K, V> cache,
-      CacheLoader<K, V> loader, Copier copier) {
+  ProcessorEntry(dev.cairn.cache.core.MutableEntry<K, V> entry, SystemOfRecord<K, V> records,
+      boolean readThrough, Copier copier) {
     this.entry = entry;
-    this.cache = cache;
-    this.loader = loader;
+    this.records = records;
+    this.readThrough = readThrough;
     this.copier = copier;
   }
 
@@ -58,8 +56,8 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
       }
       default -> {
         V current = entry.getValue();
-        if (current == null && loader != null) {
-          V loaded = cache.loadOne(loader, getKey());
+        if (current == null && readThrough) {
+          V loaded = records.load(getKey());
           if (loaded != null) {
             change = Change.LOADED;
             value = loaded;
@@ -99,18 +97,18 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
    * Applies the processor's final change to the engine's entry, writing it through first: a writer
    * that throws leaves the cache unchanged.
    */
-  void apply(CacheWriter<K, V> writer) {
+  void apply(SystemOfRecord<K, V> records) {
     switch (change) {
       case SET -> {
-        if (writer != null) {
-          cache.writeOne(writer, getKey(), value);
+        if (records.hasWriter()) {
+          records.write(getKey(), value);
         }
         entry.setValue(value);
       }
       case LOADED -> entry.setValue(value);
       case REMOVED -> {
-        if (writer != null) {
-          cache.deleteOne(writer, getKey());
+        if (records.hasWriter()) {
+          records.delete(getKey());
         }
         entry.remove();
       }
