@@ -3,8 +3,6 @@ package dev.cairn.cache.jcache;
 import dev.cairn.cache.core.CacheEvent;
 import dev.cairn.cache.core.CacheEventListener;
 import dev.cairn.cache.core.ListenerRegistration;
-import java.io.Closeable;
-import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -82,8 +80,8 @@ final class ListenerBridge<K, V> implements CacheEventListener<K, V> {
     if (registration != null) {
       registration.cancel();
     }
-    closeQuietly(listener);
-    closeQuietly(filter);
+    SystemOfRecord.closeQuietly(listener);
+    SystemOfRecord.closeQuietly(filter);
   }
 
   @Override
@@ -122,17 +120,6 @@ final class ListenerBridge<K, V> implements CacheEventListener<K, V> {
     } catch (RuntimeException e) {
       throw new CacheEntryListenerException("Listener " + listener.getClass().getName()
           + " of cache '" + cache.getName() + "' failed on a " + type + " event", e);
-    }
-  }
-
-  private static void closeQuietly(Object resource) {
-    if (resource instanceof Closeable closeable) {
-      try {
-        closeable.close();
-      } catch (IOException e) {
-        System.getLogger(ListenerBridge.class.getName()).log(System.Logger.Level.WARNING,
-            () -> "Closing " + resource.getClass().getName() + " failed", e);
-      }
     }
   }
 }
