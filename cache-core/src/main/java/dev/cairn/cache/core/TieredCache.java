@@ -91,7 +91,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     this.name = builder.name;
     this.expiry = builder.expiry;
     this.clock = builder.clock;
-    this.segments = builder.segments;
+    this.segments = builder.writeBehind.segments();
     this.statisticsEnabled = builder.statisticsEnabled;
     this.closeTimeout = builder.writeBehind.closeTimeout();
     this.warmRestart = builder.warmRestart;
@@ -108,7 +108,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     if (lower == null) {
       this.writeBehind = null;
     } else {
-      this.writeBehind = new WriteBehind<>(name, lower, segments, builder.writeBehind);
+      this.writeBehind = new WriteBehind<>(name, "the " + lower.name() + " tier", lower::write, builder.writeBehind);
     }
   }
 

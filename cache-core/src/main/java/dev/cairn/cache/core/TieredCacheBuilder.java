@@ -36,15 +36,7 @@ public final class TieredCacheBuilder<K, V> {
   boolean statisticsEnabled;
   Executor eventExecutor = ForkJoinPool.commonPool();
   LowerTier<K, V> lowerTier;
-  int segments = 8;
-  private Duration flushInterval = Duration.ofMillis(100);
-  private int flushBatchSize = 512;
-  private int bufferCapacity = 16_384;
-  private BackPressure backPressure = BackPressure.BLOCK;
-  private Duration blockTimeout = Duration.ofSeconds(30);
-  private Duration retryInitial = Duration.ofMillis(50);
-  private Duration retryMax = Duration.ofSeconds(10);
-  private Duration closeTimeout = Duration.ofSeconds(30);
+  private final WriteBehindSettings.Draft writeBehindDraft = new WriteBehindSettings.Draft();
   WriteBehindSettings writeBehind;
   boolean warmRestart = true;
   WarmUpLoader<K, V> warmUpLoader;
@@ -114,10 +106,7 @@ public final class TieredCacheBuilder<K, V> {
    * persistent tier its own files. Keep it constant for a persistent cache. Default 8.
    */
   public TieredCacheBuilder<K, V> segments(int segments) {
-    if (segments < 1 || segments > 1024) {
-      throw new IllegalArgumentException("segments must be from 1 to 1024, was " + segments);
-    }
-    this.segments = segments;
+    writeBehindDraft.segments(segments);
     return this;
   }
 
@@ -126,16 +115,13 @@ public final class TieredCacheBuilder<K, V> {
    * crash can lose in time. Default 100 ms.
    */
   public TieredCacheBuilder<K, V> flushInterval(Duration interval) {
-    this.flushInterval = positive(interval, "flushInterval");
+    writeBehindDraft.flushInterval(interval);
     return this;
   }
 
   /** Sets the most entries written to the lower tier in one batch; default 512. */
   public TieredCacheBuilder<K, V> flushBatchSize(int entries) {
-    if (entries < 1) {
-      throw new IllegalArgumentException("flushBatchSize must be at least 1, was " + entries);
-    }
-    this.flushBatchSize = entries;
+    writeBehindDraft.batchSize(entries);
     return this;
   }
 
@@ -144,11 +130,7 @@ public final class TieredCacheBuilder<K, V> {
    * starts, which bounds both the buffer's memory and what a crash can lose. Default 16,384.
    */
   public TieredCacheBuilder<K, V> writeBufferCapacity(int entriesPerSegment) {
-    if (entriesPerSegment < 1) {
-      throw new IllegalArgumentException(
-          "writeBufferCapacity must be at least 1, was " + entriesPerSegment);
-    }
-    this.bufferCapacity = entriesPerSegment;
+    writeBehindDraft.bufferCapacity(entriesPerSegment);
     return this;
   }
 
@@ -158,25 +140,19 @@ public final class TieredCacheBuilder<K, V> {
    * Default: block for 30 seconds.
    */
   public TieredCacheBuilder<K, V> backPressure(BackPressure backPressure, Duration timeout) {
-    this.backPressure = Objects.requireNonNull(backPressure, "backPressure");
-    this.blockTimeout = positive(timeout, "timeout");
+    writeBehindDraft.backPressure(backPressure, timeout);
     return this;
   }
 
   /** Sets the first and the longest wait between retries of a failed flush. */
   public TieredCacheBuilder<K, V> retryBackoff(Duration initial, Duration max) {
-    this.retryInitial = positive(initial, "initial");
-    this.retryMax = positive(max, "max");
-    if (max.compareTo(initial) < 0) {
-      throw new IllegalArgumentException("retryBackoff max (" + max + ") is below initial ("
-          + initial + ")");
-    }
+    writeBehindDraft.retryBackoff(initial, max);
     return this;
   }
 
   /** Sets how long {@link TieredCache#close()} keeps retrying a failing lower tier. */
   public TieredCacheBuilder<K, V> closeTimeout(Duration timeout) {
-    this.closeTimeout = positive(timeout, "closeTimeout");
+    writeBehindDraft.closeTimeout(timeout);
     return this;
   }
 
@@ -218,8 +194,7 @@ public final class TieredCacheBuilder<K, V> {
    * warm-up in the background, if there is anything to warm.
    */
   public TieredCache<K, V> build() {
-    writeBehind = new WriteBehindSettings(flushInterval, flushBatchSize, bufferCapacity,
-        backPressure, blockTimeout, retryInitial, retryMax, closeTimeout);
+    writeBehind = writeBehindDraft.settings();
     TieredCache<K, V> cache = new TieredCache<>(this);
     cache.start();
     return cache;
@@ -239,13 +214,5 @@ public final class TieredCacheBuilder<K, V> {
       caffeine.maximumSize(maximumSize);
     }
     return caffeine.evictionListener(onEviction).build();
-  }
-
-  private static Duration positive(Duration duration, String what) {
-    Objects.requireNonNull(duration, what);
-    if (duration.isNegative() || duration.isZero()) {
-      throw new IllegalArgumentException(what + " must be positive, was " + duration);
-    }
-    return duration;
   }
 }

@@ -1,6 +1,7 @@
 package dev.cairn.cache.core;
 
 import dev.cairn.cache.core.tier.LowerTier;
+import dev.cairn.cache.core.tier.PartialBatchException;
 import dev.cairn.cache.core.tier.TierWrite;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -36,8 +37,16 @@ final class WriteBehind<K, V> {
 
   private static final System.Logger LOG = System.getLogger(WriteBehind.class.getName());
 
+  /** Where the lanes write: a lower tier, or a {@link WriteBehindQueue}'s sink. */
+  @FunctionalInterface
+  interface Target<K, V> {
+    void write(int segment, List<TierWrite<K, V>> batch);
+  }
+
   private final String cacheName;
-  private final LowerTier<K, V> tier;
+  // Where batches go, as messages name it: "the disk tier", say.
+  private final String targetName;
+  private final Target<K, V> target;
   private final WriteBehindBuffer<K, V>[] buffers;
   private final ReentrantLock[] lanes;
   private final AtomicBoolean[] laneScheduled;
@@ -58,9 +67,12 @@ final class WriteBehind<K, V> {
   final LongAdder writeThroughs = new LongAdder();
 
   @SuppressWarnings("unchecked")
-  WriteBehind(String cacheName, LowerTier<K, V> tier, int segments, WriteBehindSettings settings) {
+  WriteBehind(String cacheName, String targetName, Target<K, V> target,
+      WriteBehindSettings settings) {
     this.cacheName = cacheName;
-    this.tier = tier;
+    this.targetName = targetName;
+    this.target = target;
+    int segments = settings.segments();
     // A batch larger than the buffer could never fill, and blocked writers would wait for the
     // timer: a full buffer must count as a full batch.
     this.batchSize = Math.min(settings.batchSize(), settings.bufferCapacity());
@@ -130,8 +142,8 @@ final class WriteBehind<K, V> {
     if (backPressure == BackPressure.BLOCK) {
       throw new CacheWriteException("The write-behind buffer of cache '" + cacheName + "', segment "
           + segment + ", stayed full (" + buffer.capacity() + " entries) for "
-          + TimeUnit.NANOSECONDS.toMillis(blockTimeoutNanos) + " ms: the " + tier.name()
-          + " tier is not keeping up or is failing. The write was not made; raise the buffer"
+          + TimeUnit.NANOSECONDS.toMillis(blockTimeoutNanos) + " ms: " + targetName
+          + " is not keeping up or is failing. The write was not made; raise the buffer"
           + " capacity or the block timeout, or choose BackPressure.WRITE_THROUGH", null);
     }
     writeThrough(segment, write);
@@ -142,11 +154,11 @@ final class WriteBehind<K, V> {
   private void writeThrough(int segment, TierWrite<K, V> write) {
     lanes[segment].lock();
     try {
-      tier.write(segment, List.of(write));
+      target.write(segment, List.of(write));
       writeThroughs.increment();
     } catch (RuntimeException e) {
       flushFailures.increment();
-      throw new CacheWriteException("Write-through to the " + tier.name() + " tier of cache '"
+      throw new CacheWriteException("Write-through to " + targetName + " of cache '"
           + cacheName + "', segment " + segment + ", failed; the write was not made", e);
     } finally {
       lanes[segment].unlock();
@@ -212,7 +224,7 @@ final class WriteBehind<K, V> {
       } catch (RuntimeException e) {
         int streak = failureStreaks[segment].incrementAndGet();
         LOG.log(Level.WARNING, () -> "Flushing " + batch.size() + " entries of cache '" + cacheName
-            + "', segment " + segment + ", to the " + tier.name() + " tier failed (" + streak
+            + "', segment " + segment + ", to " + targetName + " failed (" + streak
             + " in a row); the entries stay buffered and are retried", e);
         return false;
       }
@@ -223,7 +235,11 @@ final class WriteBehind<K, V> {
   private void writeBatch(int segment, List<TierWrite<K, V>> batch) {
     long start = System.nanoTime();
     try {
-      tier.write(segment, batch);
+      target.write(segment, batch);
+    } catch (PartialBatchException e) {
+      flushFailures.increment();
+      acknowledgeApplied(segment, e);
+      throw e;
     } catch (RuntimeException e) {
       flushFailures.increment();
       throw e;
@@ -234,8 +250,15 @@ final class WriteBehind<K, V> {
     buffers[segment].acknowledge(batch);
     if (failureStreaks[segment].getAndSet(0) > 0) {
       LOG.log(Level.INFO, () -> "Flushing cache '" + cacheName + "', segment " + segment
-          + ", to the " + tier.name() + " tier works again");
+          + ", to " + targetName + " works again");
     }
+  }
+
+  // What the target applied before failing leaves the buffer now, so the retry resends only the
+  // rest; acknowledge() compares by identity, so only these very writes are dropped.
+  @SuppressWarnings("unchecked")
+  private void acknowledgeApplied(int segment, PartialBatchException failure) {
+    buffers[segment].acknowledge((List<TierWrite<K, V>>) (List<?>) failure.applied());
   }
 
   private void scheduleRetry(int segment) {
@@ -329,7 +352,7 @@ final class WriteBehind<K, V> {
       failureStreaks[segment].incrementAndGet();
       scheduleRetry(segment);
       throw new CacheWriteException("Flushing cache '" + cacheName + "', segment " + segment
-          + ", to the " + tier.name() + " tier failed; " + buffers[segment].size()
+          + ", to " + targetName + " failed; " + buffers[segment].size()
           + " entries stay buffered and are retried in the background", e);
     }
   }
@@ -374,7 +397,7 @@ final class WriteBehind<K, V> {
       } catch (CacheWriteException e) {
         if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) > deadline) {
           throw new CacheWriteException("Closing cache '" + cacheName + "': " + pendingCount()
-              + " buffered entries could not be written to the " + tier.name() + " tier within "
+              + " buffered entries could not be written to " + targetName + " within "
               + timeout.toMillis() + " ms and are lost", e);
         }
         TimeUnit.MILLISECONDS.sleep(delay);

@@ -48,7 +48,9 @@ public interface LowerTier<K, V> extends AutoCloseable {
   /**
    * Applies a batch of changes to one segment, atomically if the tier can. When this returns
    * normally, the batch is as durable as the tier promises; when it throws, the engine keeps the
-   * entries and retries the batch later, so applying a batch twice must be harmless.
+   * entries and retries the batch later, so applying a batch twice must be harmless. A tier that
+   * applied part of the batch may say which part by throwing a {@link PartialBatchException}; only
+   * the rest is then retried.
    */
   void write(int segment, List<TierWrite<K, V>> batch);
 
