@@ -48,7 +48,7 @@ final class CacheSection {
       "synchronous");
   static final List<String> MEMORY_KEYS = List.of("maximum-entries", "maximum-weight", "weigher");
   static final List<String> WRITE_BEHIND_KEYS = List.of("segments", "flush-interval",
-      "batch-size", "buffer-capacity", "back-pressure", "back-pressure-timeout");
+      "batch-size", "buffer-capacity", "back-pressure", "back-pressure-timeout", "to-writer");
   static final List<String> BACK_PRESSURES = List.of("block", "write-through");
   static final List<String> WARM_UP_KEYS = List.of("restart", "loader", "batch-size");
 
@@ -60,6 +60,7 @@ final class CacheSection {
   private final List<Setting> jcache = new ArrayList<>();
   private final List<Setting> tiers = new ArrayList<>();
   private DiskSection disk;
+  private ConfigNode toWriter;
 
   private CacheSection(ClassLoader classLoader) {
     this.classLoader = classLoader;
@@ -80,6 +81,25 @@ final class CacheSection {
   /** Applies the memory, write-behind and warm-up settings (not the disk section). */
   void applyTiers(CairnConfiguration<?, ?> configuration) {
     apply(tiers, configuration);
+  }
+
+  /**
+   * Checks what a declared cache ended with: {@code write-behind.to-writer} needs a writer called
+   * through. Set in this section without one it is a mistake, reported at its line; inherited from
+   * the default section it applies only to the caches that have a writer.
+   */
+  void checkWriter(CairnConfiguration<?, ?> configuration) {
+    if (configuration.isWriteBehindToWriter() && !hasWriter(configuration)) {
+      if (toWriter != null) {
+        throw toWriter.problem("writing behind to the writer needs one: set write-through = true"
+            + " and a writer in this cache's section or the default section");
+      }
+      configuration.setWriteBehindToWriter(false);
+    }
+  }
+
+  static boolean hasWriter(CairnConfiguration<?, ?> configuration) {
+    return configuration.isWriteThrough() && configuration.getCacheWriterFactory() != null;
   }
 
   /** Returns the disk section, or {@code null} if this section has none. */
@@ -315,6 +335,11 @@ final class CacheSection {
         case "back-pressure-timeout" -> {
           java.time.Duration timeout = value.positiveDuration();
           tiers.add(c -> c.setBackPressure(c.getBackPressure(), timeout));
+        }
+        case "to-writer" -> {
+          boolean on = value.bool();
+          toWriter = on ? value : null;
+          tiers.add(c -> c.setWriteBehindToWriter(on));
         }
         default -> throw new AssertionError(key);
       }

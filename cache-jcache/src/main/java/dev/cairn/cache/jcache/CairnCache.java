@@ -40,7 +40,10 @@ import javax.cache.processor.EntryProcessorResult;
  * <p>Every operation on one key is atomic across the tiers: the engine holds the key's lock for the
  * whole operation, including a {@link CacheWriter} called for it and an {@link EntryProcessor}
  * run on it, so a writer or processor that throws leaves the cache unchanged. Read-through loads
- * happen outside the lock and are stored only if no write came first.
+ * happen outside the lock and are stored only if no write came first. With
+ * {@link CairnConfiguration#setWriteBehindToWriter write-behind to the writer}, operations queue
+ * their change for the writer under the same lock instead of calling it, and the writer gets
+ * coalesced batches later.
  *
  * <p>Store-by-value (the JSR-107 default) copies keys and values through Java serialization as
  * they enter and leave the cache, except values of the JDK's immutable types (strings, boxed
@@ -84,9 +87,15 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     CacheLoader<K, V> loader = configuration.getCacheLoaderFactory() == null ? null
         : configuration.getCacheLoaderFactory().create();
     this.readThrough = configuration.isReadThrough() && loader != null;
-    this.records = new SystemOfRecord<>(name, loader,
-        configuration.isWriteThrough() && configuration.getCacheWriterFactory() != null
-            ? writerOf(configuration) : null);
+    boolean writes = configuration.isWriteThrough()
+        && configuration.getCacheWriterFactory() != null;
+    if (configuration.isWriteBehindToWriter() && !writes) {
+      throw new IllegalArgumentException("Cache '" + name + "' is set to write behind to its"
+          + " writer but has " + (configuration.isWriteThrough() ? "no writer factory"
+          : "write-through off") + "; set both, or turn writeBehindToWriter off");
+    }
+    this.records = new SystemOfRecord<>(name, loader, writes ? writerOf(configuration) : null,
+        configuration.isWriteBehindToWriter() ? configuration : null);
     this.expiryPolicy = configuration.getExpiryPolicyFactory() == null ? new EternalExpiryPolicy()
         : configuration.getExpiryPolicyFactory().create();
 
@@ -123,7 +132,12 @@ public final class CairnCache<K, V> implements Cache<K, V> {
       builder.warmUpLoader(configuration.getWarmUpLoaderFactory().create())
           .warmUpBatchSize(configuration.getWarmUpBatchSize());
     }
-    this.engine = builder.build();
+    try {
+      this.engine = builder.build();
+    } catch (RuntimeException e) {
+      records.close();
+      throw e;
+    }
     for (CacheEntryListenerConfiguration<K, V> listener
         : configuration.getCacheEntryListenerConfigurations()) {
       listeners.add(register(listener));
@@ -218,7 +232,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
       return;
     }
     engine.update(storedKey, entry -> {
-      records.write(key, value);
+      records.write(storedKey, storedValue);
       entry.setValue(storedValue);
       return null;
     });
@@ -234,7 +248,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     }
     return copier.copy(engine.invoke(storedKey, entry -> {
       V old = entry.getValue();
-      records.write(key, value);
+      records.write(storedKey, storedValue);
       entry.setValue(storedValue);
       return old;
     }), "value");
@@ -250,6 +264,14 @@ public final class CairnCache<K, V> implements Cache<K, V> {
         copier.copy(Objects.requireNonNull(value, "a value in map"), "value")));
     if (!records.hasWriter()) {
       engine.putAll(copies);
+      return;
+    }
+    if (records.isBehind()) {
+      copies.forEach((key, value) -> engine.update(key, entry -> {
+        records.write(key, value);
+        entry.setValue(value);
+        return null;
+      }));
       return;
     }
     SystemOfRecord.Outcome outcome = records.writeAll(map);
@@ -275,7 +297,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
       if (entry.exists()) {
         return false;
       }
-      records.write(key, value);
+      records.write(storedKey, storedValue);
       entry.setValue(storedValue);
       return true;
     });
@@ -288,8 +310,8 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     if (!records.hasWriter()) {
       return engine.remove(key);
     }
-    return engine.update(key, entry -> {
-      records.delete(key);
+    return engine.update(copier.copy(key, "key"), entry -> {
+      records.delete(entry.getKey());
       if (entry.exists()) {
         entry.remove();
         return true;
@@ -306,12 +328,12 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     if (!records.hasWriter()) {
       return engine.remove(key, oldValue);
     }
-    return engine.invoke(key, entry -> {
+    return engine.invoke(copier.copy(key, "key"), entry -> {
       V current = entry.getValue();
       if (current == null || !current.equals(oldValue)) {
         return false;
       }
-      records.delete(key);
+      records.delete(entry.getKey());
       entry.remove();
       return true;
     });
@@ -324,9 +346,9 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     if (!records.hasWriter()) {
       return copier.copy(engine.getAndRemove(key), "value");
     }
-    return copier.copy(engine.invoke(key, entry -> {
+    return copier.copy(engine.invoke(copier.copy(key, "key"), entry -> {
       V old = entry.getValue();
-      records.delete(key);
+      records.delete(entry.getKey());
       if (old != null) {
         entry.remove();
       }
@@ -343,12 +365,12 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     if (!records.hasWriter()) {
       return engine.replace(key, oldValue, storedValue);
     }
-    return engine.invoke(key, entry -> {
+    return engine.invoke(copier.copy(key, "key"), entry -> {
       V current = entry.getValue();
       if (current == null || !current.equals(oldValue)) {
         return false;
       }
-      records.write(key, newValue);
+      records.write(entry.getKey(), storedValue);
       entry.setValue(storedValue);
       return true;
     });
@@ -362,11 +384,11 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     if (!records.hasWriter()) {
       return engine.replace(key, storedValue);
     }
-    return engine.invoke(key, entry -> {
+    return engine.invoke(copier.copy(key, "key"), entry -> {
       if (entry.getValue() == null) {
         return false;
       }
-      records.write(key, value);
+      records.write(entry.getKey(), storedValue);
       entry.setValue(storedValue);
       return true;
     });
@@ -380,10 +402,10 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     if (!records.hasWriter()) {
       return copier.copy(engine.getAndReplace(key, storedValue), "value");
     }
-    return copier.copy(engine.invoke(key, entry -> {
+    return copier.copy(engine.invoke(copier.copy(key, "key"), entry -> {
       V old = entry.getValue();
       if (old != null) {
-        records.write(key, value);
+        records.write(entry.getKey(), storedValue);
         entry.setValue(storedValue);
       }
       return old;
@@ -418,6 +440,10 @@ public final class CairnCache<K, V> implements Cache<K, V> {
       keys.forEach(engine::remove);
       return;
     }
+    if (records.isBehind()) {
+      keys.forEach(this::removeThroughWriter);
+      return;
+    }
     SystemOfRecord.Outcome outcome = records.deleteAll(keys);
     for (K key : keys) {
       if (!outcome.failedKeys().contains(key)) {
@@ -427,6 +453,17 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     if (outcome.failure() != null) {
       throw outcome.failure();
     }
+  }
+
+  /** Deletes a key through the writer (or queues the delete) under the key's lock. */
+  private void removeThroughWriter(K key) {
+    engine.update(copier.copy(key, "key"), entry -> {
+      records.delete(entry.getKey());
+      if (entry.exists()) {
+        entry.remove();
+      }
+      return null;
+    });
   }
 
   @Override
@@ -553,9 +590,10 @@ public final class CairnCache<K, V> implements Cache<K, V> {
           throw new IllegalStateException("next() has not returned an entry to remove");
         }
         if (records.hasWriter()) {
-          records.delete(last);
+          removeThroughWriter(last);
+        } else {
+          entries.remove();
         }
-        entries.remove();
         last = null;
       }
     };
@@ -584,9 +622,10 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   }
 
   /**
-   * Closes the cache: flushes every write to the disk tier (when there is one), closes it, and
-   * closes the loader, writer, expiry policy and listeners that are {@link Closeable}. The cache
-   * manager forgets the cache; its data stays on disk for the next cache of that name.
+   * Closes the cache: flushes every write to the disk tier (when there is one) and hands the writer
+   * what waits for it (with write-behind to the writer), closes the tier, and closes the loader,
+   * writer, expiry policy and listeners that are {@link Closeable}. The cache manager forgets the
+   * cache; its data stays on disk for the next cache of that name.
    */
   @Override
   public void close() {
@@ -597,13 +636,41 @@ public final class CairnCache<K, V> implements Cache<K, V> {
       closed = true;
     }
     manager.released(this);
+    RuntimeException failure = null;
     try {
       engine.close();
-    } finally {
-      listeners.forEach(ListenerBridge::cancel);
-      records.close();
-      SystemOfRecord.closeQuietly(expiryPolicy);
+    } catch (RuntimeException e) {
+      failure = e;
     }
+    listeners.forEach(ListenerBridge::cancel);
+    try {
+      records.close();
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    }
+    SystemOfRecord.closeQuietly(expiryPolicy);
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /**
+   * Returns once every write made before the call is where the cache promises to put it: flushed
+   * to the disk tier, and, with write-behind to the writer, accepted by the writer. Cairn's own
+   * addition to the JCache API.
+   *
+   * @throws dev.cairn.cache.core.CacheWriteException if the disk tier failed a batch
+   * @throws javax.cache.integration.CacheWriterException if the writer failed a batch; in both
+   *     cases the changes stay buffered and are retried in the background
+   */
+  public void flush() {
+    checkOpen();
+    engine.flush();
+    records.flush();
   }
 
   /** Closes the cache and deletes what its tiers stored; for {@link CacheManager#destroyCache}. */

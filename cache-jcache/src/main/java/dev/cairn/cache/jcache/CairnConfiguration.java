@@ -58,6 +58,7 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
   private int writeBufferCapacity = 16_384;
   private BackPressure backPressure = BackPressure.BLOCK;
   private Duration backPressureTimeout = Duration.ofSeconds(30);
+  private boolean writeBehindToWriter;
   private boolean warmRestart = true;
   private Factory<? extends WarmUpLoader<K, V>> warmUpLoaderFactory;
   private int warmUpBatchSize = 256;
@@ -86,6 +87,7 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
       writeBufferCapacity = cairn.writeBufferCapacity;
       backPressure = cairn.backPressure;
       backPressureTimeout = cairn.backPressureTimeout;
+      writeBehindToWriter = cairn.writeBehindToWriter;
       warmRestart = cairn.warmRestart;
       warmUpLoaderFactory = cairn.warmUpLoaderFactory;
       warmUpBatchSize = cairn.warmUpBatchSize;
@@ -285,6 +287,31 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
     return backPressureTimeout;
   }
 
+  /**
+   * Sets whether the {@link javax.cache.integration.CacheWriter} is called behind instead of
+   * through: a write returns once the cache holds it, and the writer gets it later, from the same
+   * kind of per-segment buffer and flush lanes that feed the disk tier, with the settings above
+   * (segments, flush interval, batch size, buffer capacity, back-pressure). Changes of one key are
+   * coalesced, so the writer sees the latest; they reach it in batches through {@code writeAll}
+   * and {@code deleteAll}, in the order they were made per key; a batch the writer fails is
+   * retried with back-off, so it may see a change twice; closing the cache hands it everything
+   * still waiting. A writer's failure no longer reaches the caller, except under
+   * {@link BackPressure#WRITE_THROUGH} when the buffer is full. What waits for the writer is kept
+   * in memory only: a process that dies loses it, even when the disk tier kept the values.
+   *
+   * <p>Needs write-through on and a writer factory; the cache refuses to be created otherwise.
+   * Default false.
+   */
+  public CairnConfiguration<K, V> setWriteBehindToWriter(boolean enabled) {
+    this.writeBehindToWriter = enabled;
+    return this;
+  }
+
+  /** Returns whether the writer is called behind (see {@link #setWriteBehindToWriter}). */
+  public boolean isWriteBehindToWriter() {
+    return writeBehindToWriter;
+  }
+
   // ---------------------------------------------------------------- warm-up
 
   /**
@@ -342,6 +369,7 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
         && writeBufferCapacity == other.writeBufferCapacity
         && backPressure == other.backPressure
         && backPressureTimeout.equals(other.backPressureTimeout)
+        && writeBehindToWriter == other.writeBehindToWriter
         && warmRestart == other.warmRestart
         && Objects.equals(warmUpLoaderFactory, other.warmUpLoaderFactory)
         && warmUpBatchSize == other.warmUpBatchSize;

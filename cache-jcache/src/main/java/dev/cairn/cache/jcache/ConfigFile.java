@@ -162,6 +162,9 @@ final class ConfigFile {
     }
     defaults.applyTiers(copy);
     DiskSection.apply(defaults.disk(), null, cacheName, copy);
+    if (!CacheSection.hasWriter(copy)) {
+      copy.setWriteBehindToWriter(false);
+    }
     return copy;
   }
 
@@ -181,6 +184,7 @@ final class ConfigFile {
     cache.applyTiers(configuration);
     DiskSection.apply(defaults == null ? null : defaults.disk(), cache.disk(), name,
         configuration);
+    cache.checkWriter(configuration);
     return configuration;
   }
 

@@ -106,6 +106,7 @@ class ConfigFileTest {
     assertThat(users.getWriteBufferCapacity()).isEqualTo(32_768);
     assertThat(users.getBackPressure()).isEqualTo(BackPressure.BLOCK);
     assertThat(users.getBackPressureTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(users.isWriteBehindToWriter()).as("inherited, and users has a writer").isTrue();
 
     assertThat(users.isWarmRestart()).isTrue();
     assertThat(users.getWarmUpLoaderFactory())
@@ -144,6 +145,8 @@ class ConfigFileTest {
     assertThat(sessions.getCacheLoaderFactory()).isNull();
     assertThat(sessions.getCacheEntryListenerConfigurations()).isEmpty();
     assertThat(sessions.getWarmUpLoaderFactory()).isNull();
+    assertThat(sessions.isWriteBehindToWriter()).as("inherited, but sessions has no writer")
+        .isFalse();
   }
 
   @Test
@@ -499,6 +502,12 @@ class ConfigFileTest {
   void anUnknownBackPressureIsReportedWithTheChoices() {
     assertBadFile("unknown-back-pressure.conf", 4, "cairn.default.write-behind.back-pressure",
         "'drop'", "block, write-through");
+  }
+
+  @Test
+  void writingBehindToAWriterACacheDoesNotHaveIsReported() {
+    assertBadFile("to-writer-without-writer.conf", 5, "cairn.caches.orders.write-behind.to-writer",
+        "needs one", "write-through = true");
   }
 
   @Test
