@@ -2,6 +2,7 @@ package dev.cairn.cache.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +11,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,6 +67,32 @@ class OperationContractTest {
     assertThat(c.get("a")).isEqualTo("1");
     assertThat(c.get("b")).isEqualTo("2");
     assertThat(tier.reads.get()).as("reads that went to the lower tier").isGreaterThan(readsBefore);
+  }
+
+  /**
+   * Invariant 1: a read that went below memory promotes what it found under the key's lock, so a
+   * write made while the read waits on the lower tier is never overwritten by the older value.
+   */
+  @Test
+  void aPromotionNeverOverwritesAWriteMadeWhileTheReadWasBelow() throws Exception {
+    TieredCache<String, String> c = cache(true);
+    c.put("a", "old");
+    c.put("b", "evicts a");
+    c.flush();
+    tier.holdRead("a");
+    CompletableFuture<String> reader = CompletableFuture.supplyAsync(() -> c.get("a"));
+    assertThat(tier.awaitHeldRead()).as("the read reached the lower tier").isTrue();
+
+    Thread writer = new Thread(() -> c.put("a", "new"));
+    writer.start();
+    // The writer either waits for the reader's lock (correct) or finishes at once (a race).
+    await().until(() -> writer.getState() == Thread.State.WAITING
+        || writer.getState() == Thread.State.TERMINATED);
+    tier.releaseRead();
+    writer.join();
+
+    assertThat(reader.get(10, TimeUnit.SECONDS)).isIn("old", "new");
+    assertThat(c.get("a")).as("the newer write survives the promotion").isEqualTo("new");
   }
 
   @Test
