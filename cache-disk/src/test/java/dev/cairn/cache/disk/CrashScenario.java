@@ -36,10 +36,16 @@ final class CrashScenario {
   }
 
   static TieredCache<String, String> open(Path directory) {
+    return open(directory, Duration.ofMillis(5));
+  }
+
+  static TieredCache<String, String> open(Path directory, Duration flushInterval) {
     return TieredCache.<String, String>builder("crash")
         .segments(SEGMENTS)
-        .maximumSize(500)
-        .flushInterval(Duration.ofMillis(5))
+        // a quarter of the keys: evictions and promotions all the time, and a warm-up that takes
+        // long enough for kills to land in it
+        .maximumSize(1_000)
+        .flushInterval(flushInterval)
         .flushBatchSize(64)
         .writeBufferCapacity(1_024)
         // small checkpoints, so that kills also land in the middle of taking one
@@ -148,7 +154,7 @@ final class CrashScenario {
     return false;
   }
 
-  private static int index(String key) {
+  static int index(String key) {
     return Integer.parseInt(key, 1, key.length(), 10);
   }
 
