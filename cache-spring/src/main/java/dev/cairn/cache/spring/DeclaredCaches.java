@@ -2,6 +2,8 @@ package dev.cairn.cache.spring;
 
 import dev.cairn.cache.jcache.CairnCacheManager;
 import dev.cairn.cache.jcache.CairnCachingProvider;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -44,6 +46,17 @@ final class DeclaredCaches implements JCacheManagerCustomizer {
           "Set spring.cache.jcache.provider=" + CairnCachingProvider.class.getName()
               + ", or remove the other provider", null);
     }
+    List<String> created = new ArrayList<>();
+    try {
+      createAll(cacheManager, caches, created);
+    } catch (RuntimeException e) {
+      release(cacheManager, created, e);
+      throw e;
+    }
+  }
+
+  private void createAll(CacheManager cacheManager,
+      Map<String, CairnCacheProperties.CacheSpec> caches, List<String> created) {
     for (Map.Entry<String, CairnCacheProperties.CacheSpec> declared : caches.entrySet()) {
       String name = declared.getKey();
       String property = CacheDeclaration.propertyPrefix(name);
@@ -60,11 +73,35 @@ final class DeclaredCaches implements JCacheManagerCustomizer {
       }
       try {
         cacheManager.createCache(name, declaration.configuration());
+        created.add(name);
       } catch (CacheException e) {
         throw new InvalidCacheDeclarationException(property, null, "the cache could not be"
             + " created: " + e.getMessage(), "Check the cache's settings, above all its disk"
             + " directory (one cache per directory, in one process at a time)", e);
       }
+    }
+  }
+
+  /**
+   * Undoes a start that failed half-way. Spring never sees the manager (its bean method threw), so
+   * nothing else would close what was opened: the caches created here are closed, unlocking their
+   * directories, and so is the manager if nothing else is in it. A manager holding other caches
+   * (its file's, or another open context's) is left alone.
+   */
+  private static void release(CacheManager cacheManager, List<String> created,
+      RuntimeException failure) {
+    try {
+      for (String name : created) {
+        javax.cache.Cache<?, ?> cache = cacheManager.getCache(name);
+        if (cache != null) {
+          cache.close();
+        }
+      }
+      if (!cacheManager.getCacheNames().iterator().hasNext()) {
+        cacheManager.close();
+      }
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
     }
   }
 

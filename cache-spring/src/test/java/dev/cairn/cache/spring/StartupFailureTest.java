@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import org.junit.jupiter.api.Test;
+import java.nio.file.Path;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -77,6 +79,22 @@ class StartupFailureTest {
     assertThat(output).contains("Property: cairn.cache.caches.authors")
         .contains("has a cache of that name already: the configuration file named by"
             + " spring.cache.jcache.config declares it too");
+  }
+
+  @Test
+  void cacheThatCannotOpenItsTierFailsStartupWithTheReason(CapturedOutput output,
+      @TempDir Path directory) {
+    String shared = directory.resolve("shared").toString();
+
+    start("--cairn.cache.caches.books.disk.directory=" + shared,
+        "--cairn.cache.caches.titles.disk.directory=" + shared);
+
+    assertThat(output).contains("Property: cairn.cache.caches.titles")
+        .contains("Reason: the cache could not be created: Cache 'titles' could not be created")
+        .contains(shared)
+        .contains("one cache per directory, in one process at a time");
+    assertThat(start("--cairn.cache.caches.books.disk.directory=" + shared))
+        .as("the failed start released the directory it had opened").isNull();
   }
 
   private static Throwable start(String... arguments) {
