@@ -27,7 +27,8 @@ def load(path):
 
 
 def fmt(value):
-    if value != value:  # NaN: a single iteration has no error
+    # JMH writes "NaN" (a string) for the error of a single iteration, which has none.
+    if isinstance(value, str) or value != value:
         return "n/a"
     if abs(value) >= 100:
         return f"{value:,.0f}"
