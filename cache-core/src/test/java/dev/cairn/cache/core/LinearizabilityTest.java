@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * buffer below in the middle of the scenario. The promotion race itself has a deterministic test,
  * {@code OperationContractTest#aPromotionNeverOverwritesAWriteMadeWhileTheReadWasBelow}.
  */
-class LinearizabilityTest {
+public class LinearizabilityTest {
 
   @Test
   void theMemoryTierIsLinearizableUnderModelChecking() {
@@ -64,7 +64,8 @@ class LinearizabilityTest {
         .sequentialSpecification(MapSpecification.class);
   }
 
-  private static StressOptions stress() {
+  /** The stress runs' settings, for the disk tier's run of the same operations too. */
+  public static StressOptions stress() {
     return new StressOptions()
         .iterations(20)
         .invocationsPerIteration(200)
@@ -80,9 +81,9 @@ class LinearizabilityTest {
   @Param(name = "value", gen = IntGen.class, conf = "1:3")
   public abstract static class EngineOperations {
 
-    final TieredCache<Integer, Integer> cache;
+    protected final TieredCache<Integer, Integer> cache;
 
-    EngineOperations(TieredCache<Integer, Integer> cache) {
+    protected EngineOperations(TieredCache<Integer, Integer> cache) {
       this.cache = cache;
     }
 
