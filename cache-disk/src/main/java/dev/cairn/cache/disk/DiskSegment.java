@@ -296,9 +296,12 @@ final class DiskSegment implements AutoCloseable {
     int purged = 0;
     writes.lock();
     try {
+      // Again, with the clock read again: a flush may have written a new value meanwhile, and
+      // the clock may have jumped back since, making an entry expired at `now` live again.
+      long recheckedAt = clock.currentTimeMillis();
       for (byte[] key : expired) {
-        byte[] record = get(key);   // again: a flush may have written a new value meanwhile
-        if (record != null && expiresAt(record) <= now && removeUnjournaled(key)) {
+        byte[] record = get(key);
+        if (record != null && expiresAt(record) <= recheckedAt && removeUnjournaled(key)) {
           purged++;
         }
       }
