@@ -1047,6 +1047,10 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
      */
     private void writeTiers(V newValue, long newExpiresAt, EventType type, V oldValue) {
       if (writeBehind != null && !(newValue == null && oldValue == null)) {
+        // A key whose equals or hashCode throws must fail here, before the buffer takes the
+        // write: failing in the memory update below would leave a write the caller saw fail
+        // on its way to disk. (A colliding key another thread adds meanwhile can still slip by.)
+        memoryMap.containsKey(key);
         Object prepared = newValue == null ? null : lower.prepare(key, newValue);
         writeBehind.write(segment, new TierWrite<>(key, newValue, newExpiresAt, prepared));
       }

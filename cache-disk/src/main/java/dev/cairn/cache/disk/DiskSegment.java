@@ -54,8 +54,8 @@ final class DiskSegment implements AutoCloseable {
   static final String STORE = "store.db";
   static final String WORK = "work";
   static final String SEAL = "seal";
-  // clean marker: stored bytes, store length, journal length, CRC32C
-  private static final int CLEAN_LENGTH = 3 * Long.BYTES + Integer.BYTES;
+  // clean marker: stored bytes, store length, journal length, the store's CRC32C, CRC32C
+  private static final int CLEAN_LENGTH = 3 * Long.BYTES + 2 * Integer.BYTES;
   private static final Pattern GENERATION = Pattern.compile("(base|journal)-(\\d+)");
 
   private final Path directory;
@@ -296,9 +296,12 @@ final class DiskSegment implements AutoCloseable {
     int purged = 0;
     writes.lock();
     try {
+      // Again, with the clock read again: a flush may have written a new value meanwhile, and
+      // the clock may have jumped back since, making an entry expired at `now` live again.
+      long recheckedAt = clock.currentTimeMillis();
       for (byte[] key : expired) {
-        byte[] record = get(key);   // again: a flush may have written a new value meanwhile
-        if (record != null && expiresAt(record) <= now && removeUnjournaled(key)) {
+        byte[] record = get(key);
+        if (record != null && expiresAt(record) <= recheckedAt && removeUnjournaled(key)) {
           purged++;
         }
       }
@@ -425,7 +428,8 @@ final class DiskSegment implements AutoCloseable {
       Path work = directory.resolve(WORK);
       DiskFiles.force(work.resolve(STORE));
       ByteBuffer marker = ByteBuffer.allocate(CLEAN_LENGTH).putLong(storedBytes.get())
-          .putLong(Files.size(work.resolve(STORE))).putLong(journal.length());
+          .putLong(Files.size(work.resolve(STORE))).putLong(journal.length())
+          .putInt(DiskFiles.crc32c(work.resolve(STORE)));
       marker.putInt(crc(marker.array(), CLEAN_LENGTH - Integer.BYTES));
       DiskFiles.writeAtomically(work.resolve(CLEAN), marker.array());
     } finally {
@@ -467,8 +471,9 @@ final class DiskSegment implements AutoCloseable {
 
   /**
    * Returns what a clean marker records (stored bytes, journal length), or null if there is no
-   * valid marker or the store is not the length it had at close (a store cut short can open in
-   * MapDB with entries silently missing, so it is rebuilt instead).
+   * valid marker or the store is not the length and checksum it had at close (a store cut short
+   * or with bytes changed can open in MapDB with entries silently missing or wrong, so it is
+   * rebuilt instead).
    */
   private long[] readCleanMarker(Path work) throws IOException {
     Path marker = work.resolve(CLEAN);
@@ -486,12 +491,21 @@ final class DiskSegment implements AutoCloseable {
     long stored = buffer.getLong();
     long length = buffer.getLong();
     long journalLength = buffer.getLong();
+    int storeCrc = buffer.getInt();
     Path store = work.resolve(STORE);
     long actual = Files.exists(store) ? Files.size(store) : -1;
     if (actual != length) {
       LOG.log(Level.WARNING, "{0} was {1} bytes long when it was closed but is {2} now (-1:"
           + " missing): it was damaged while closed. Rebuilding {3} from its checkpoint and"
           + " journal, which lose nothing", store, length, actual, description);
+      return null;
+    }
+    // A byte changed inside the store can make MapDB serve a wrong value or silently miss a
+    // key; reading the store once per clean open is the price of never serving it.
+    if (DiskFiles.crc32c(store) != storeCrc) {
+      LOG.log(Level.WARNING, "{0} does not match the checksum it was closed with: it was damaged"
+          + " while closed. Rebuilding {1} from its checkpoint and journal, which lose nothing",
+          store, description);
       return null;
     }
     return new long[] {stored, journalLength};
