@@ -66,6 +66,9 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   private final CairnConfiguration<K, V> configuration;
   private final TieredCache<K, V> engine;
   private final Copier copier;
+  // The declared key and value types, or null for Object: what checkType enforces.
+  private final Class<?> keyType;
+  private final Class<?> valueType;
   private final SystemOfRecord<K, V> records;
   private final boolean readThrough;
   private final ExpiryPolicy expiryPolicy;
@@ -82,6 +85,8 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     this.configuration = configuration;
     this.executor = executor;
     ClassLoader classLoader = manager.getClassLoader();
+    this.keyType = declared(configuration.getKeyType());
+    this.valueType = declared(configuration.getValueType());
     this.copier = configuration.isStoreByValue() ? Copier.serializing(classLoader)
         : Copier.IDENTITY;
     CacheLoader<K, V> loader = configuration.getCacheLoaderFactory() == null ? null
@@ -149,7 +154,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   @Override
   public V get(K key) {
     checkOpen();
-    Objects.requireNonNull(key, "key");
+    checkKey(key);
     V value = engine.get(key);
     if (value == null && readThrough) {
       value = loadThrough(key);
@@ -160,7 +165,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   @Override
   public Map<K, V> getAll(Set<? extends K> keys) {
     checkOpen();
-    requireNoNulls(keys, "keys");
+    checkKeys(keys);
     Map<K, V> found = new LinkedHashMap<>(engine.getAll(keys));
     if (readThrough && found.size() < keys.size()) {
       Set<K> missing = new LinkedHashSet<>();
@@ -179,14 +184,14 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   @Override
   public boolean containsKey(K key) {
     checkOpen();
-    return engine.containsKey(key);
+    return engine.containsKey(checkKey(key));
   }
 
   @Override
   public void loadAll(Set<? extends K> keys, boolean replaceExistingValues,
       CompletionListener completionListener) {
     checkOpen();
-    requireNoNulls(keys, "keys");
+    checkKeys(keys);
     CompletionListener listener = completionListener == null ? NO_LISTENER : completionListener;
     if (!records.hasLoader()) {
       listener.onCompletion();
@@ -225,8 +230,8 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   @Override
   public void put(K key, V value) {
     checkOpen();
-    K storedKey = copier.copy(Objects.requireNonNull(key, "key"), "key");
-    V storedValue = copier.copy(Objects.requireNonNull(value, "value"), "value");
+    K storedKey = copier.copy(checkKey(key), "key");
+    V storedValue = copier.copy(checkValue(value, "value"), "value");
     if (!records.hasWriter()) {
       engine.put(storedKey, storedValue);
       return;
@@ -241,8 +246,8 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   @Override
   public V getAndPut(K key, V value) {
     checkOpen();
-    K storedKey = copier.copy(Objects.requireNonNull(key, "key"), "key");
-    V storedValue = copier.copy(Objects.requireNonNull(value, "value"), "value");
+    K storedKey = copier.copy(checkKey(key), "key");
+    V storedValue = copier.copy(checkValue(value, "value"), "value");
     if (!records.hasWriter()) {
       return copier.copy(engine.getAndPut(storedKey, storedValue), "value");
     }
@@ -260,8 +265,8 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     Objects.requireNonNull(map, "map");
     Map<K, V> copies = new LinkedHashMap<>(map.size() * 2);
     map.forEach((key, value) -> copies.put(
-        copier.copy(Objects.requireNonNull(key, "a key in map"), "key"),
-        copier.copy(Objects.requireNonNull(value, "a value in map"), "value")));
+        copier.copy(checkKey(key), "key"),
+        copier.copy(checkValue(value, "value"), "value")));
     if (!records.hasWriter()) {
       engine.putAll(copies);
       return;
@@ -288,8 +293,8 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   @Override
   public boolean putIfAbsent(K key, V value) {
     checkOpen();
-    K storedKey = copier.copy(Objects.requireNonNull(key, "key"), "key");
-    V storedValue = copier.copy(Objects.requireNonNull(value, "value"), "value");
+    K storedKey = copier.copy(checkKey(key), "key");
+    V storedValue = copier.copy(checkValue(value, "value"), "value");
     if (!records.hasWriter()) {
       return engine.putIfAbsent(storedKey, storedValue);
     }
@@ -306,7 +311,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   @Override
   public boolean remove(K key) {
     checkOpen();
-    Objects.requireNonNull(key, "key");
+    checkKey(key);
     if (!records.hasWriter()) {
       return engine.remove(key);
     }
@@ -323,8 +328,8 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   @Override
   public boolean remove(K key, V oldValue) {
     checkOpen();
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(oldValue, "oldValue");
+    checkKey(key);
+    checkValue(oldValue, "oldValue");
     if (!records.hasWriter()) {
       return engine.remove(key, oldValue);
     }
@@ -342,7 +347,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   @Override
   public V getAndRemove(K key) {
     checkOpen();
-    Objects.requireNonNull(key, "key");
+    checkKey(key);
     if (!records.hasWriter()) {
       return copier.copy(engine.getAndRemove(key), "value");
     }
@@ -359,9 +364,9 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   @Override
   public boolean replace(K key, V oldValue, V newValue) {
     checkOpen();
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(oldValue, "oldValue");
-    V storedValue = copier.copy(Objects.requireNonNull(newValue, "newValue"), "value");
+    checkKey(key);
+    checkValue(oldValue, "oldValue");
+    V storedValue = copier.copy(checkValue(newValue, "newValue"), "value");
     if (!records.hasWriter()) {
       return engine.replace(key, oldValue, storedValue);
     }
@@ -379,8 +384,8 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   @Override
   public boolean replace(K key, V value) {
     checkOpen();
-    Objects.requireNonNull(key, "key");
-    V storedValue = copier.copy(Objects.requireNonNull(value, "value"), "value");
+    checkKey(key);
+    V storedValue = copier.copy(checkValue(value, "value"), "value");
     if (!records.hasWriter()) {
       return engine.replace(key, storedValue);
     }
@@ -397,8 +402,8 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   @Override
   public V getAndReplace(K key, V value) {
     checkOpen();
-    Objects.requireNonNull(key, "key");
-    V storedValue = copier.copy(Objects.requireNonNull(value, "value"), "value");
+    checkKey(key);
+    V storedValue = copier.copy(checkValue(value, "value"), "value");
     if (!records.hasWriter()) {
       return copier.copy(engine.getAndReplace(key, storedValue), "value");
     }
@@ -415,7 +420,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   @Override
   public void removeAll(Set<? extends K> keys) {
     checkOpen();
-    requireNoNulls(keys, "keys");
+    checkKeys(keys);
     removeKeys(new ArrayList<>(keys));
   }
 
@@ -477,7 +482,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   @Override
   public <T> T invoke(K key, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
     checkOpen();
-    Objects.requireNonNull(key, "key");
+    checkKey(key);
     Objects.requireNonNull(entryProcessor, "entryProcessor");
     K storedKey = copier.copy(key, "key");
     return engine.invoke(storedKey, entry -> {
@@ -501,7 +506,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys,
       EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
     checkOpen();
-    requireNoNulls(keys, "keys");
+    checkKeys(keys);
     Objects.requireNonNull(entryProcessor, "entryProcessor");
     Map<K, EntryProcessorResult<T>> results = new LinkedHashMap<>();
     for (K key : keys) {
@@ -764,6 +769,15 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     });
   }
 
+  private static Class<?> declared(Class<?> type) {
+    return type == null || type == Object.class ? null : boxed(type);
+  }
+
+  private static Class<?> boxed(Class<?> type) {
+    return type.isPrimitive()
+        ? java.lang.invoke.MethodType.methodType(type).wrap().returnType() : type;
+  }
+
   // A writer of supertypes takes these keys and values as well; K and V spare wildcard captures.
   @SuppressWarnings("unchecked")
   private static <K, V> CacheWriter<K, V> writerOf(CairnConfiguration<K, V> configuration) {
@@ -778,11 +792,34 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     }
   }
 
-  private static void requireNoNulls(Collection<?> keys, String what) {
-    Objects.requireNonNull(keys, what);
-    for (Object key : keys) {
-      Objects.requireNonNull(key, () -> what + " contains null");
+  private void checkKeys(Collection<? extends K> keys) {
+    Objects.requireNonNull(keys, "keys");
+    for (K key : keys) {
+      Objects.requireNonNull(key, "keys contains null");
+      checkType(key, keyType, "key");
     }
+  }
+
+  private K checkKey(K key) {
+    Objects.requireNonNull(key, "key");
+    return checkType(key, keyType, "key");
+  }
+
+  private V checkValue(V value, String what) {
+    Objects.requireNonNull(value, what);
+    return checkType(value, valueType, "value");
+  }
+
+  /**
+   * Refuses a key or value of another type than the configuration declares (JSR-107's runtime type
+   * checking), naming the cache and both types, before it can fail deep in a serializer.
+   */
+  private <T> T checkType(T object, Class<?> type, String what) {
+    if (type != null && !type.isInstance(object)) {
+      throw new ClassCastException("Cache '" + name + "' holds " + what + "s of type "
+          + type.getName() + " (its configuration's types), not " + object.getClass().getName());
+    }
+    return object;
   }
 
   private static final CompletionListener NO_LISTENER = new CompletionListener() {
