@@ -15,6 +15,7 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -454,9 +455,12 @@ class HostileInputTest {
         cache.put("card2", SECRET + "-2");
         assertThatThrownBy(cache::flush).as("a flush that cannot checkpoint")
             .isInstanceOf(dev.cairn.cache.core.CacheWriteException.class);
-        for (Path blocker : blockers) {
-          Files.delete(blocker);
-          Files.delete(blocker.getParent());
+        // Each blocked journal directory is moved away whole, in one atomic rename: while it holds
+        // its blocker the tier's retries cannot have removed or replaced it, and once it is gone
+        // they may create the journal at once (deleting the blocker first raced with them).
+        for (int i = 0; i < blockers.size(); i++) {
+          Files.move(blockers.get(i).getParent(), temp.resolve("unblocked-" + i),
+              StandardCopyOption.ATOMIC_MOVE);
         }
         cache.flush();
       }
