@@ -28,6 +28,9 @@ final class EventDispatcher<K, V> {
   private volatile Registration<K, V>[] registrations;
   private final ThreadLocal<List<CompletableFuture<Throwable>>> awaited =
       ThreadLocal.withInitial(ArrayList::new);
+  // Set before the first synchronous registration is published and never cleared, so that every
+  // operation of a cache that never had one skips the thread-local lookup in awaitSynchronous.
+  private volatile boolean everSynchronous;
 
   @SuppressWarnings("unchecked")
   EventDispatcher(String cacheName, Executor executor) {
@@ -44,6 +47,9 @@ final class EventDispatcher<K, V> {
       boolean synchronous) {
     Registration<K, V> registration =
         new Registration<>(listener, EnumSet.copyOf(types), synchronous);
+    if (synchronous) {
+      everSynchronous = true;
+    }
     Registration<K, V>[] current = registrations;
     Registration<K, V>[] next = Arrays.copyOf(current, current.length + 1);
     next[current.length] = registration;
@@ -82,6 +88,9 @@ final class EventDispatcher<K, V> {
    * rethrown (wrapped in {@link CacheListenerException} if checked) after all were delivered.
    */
   void awaitSynchronous() {
+    if (!everSynchronous) {
+      return;
+    }
     List<CompletableFuture<Throwable>> futures = awaited.get();
     if (futures.isEmpty()) {
       return;

@@ -579,6 +579,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
    */
   private void saveHotKeys() {
     try {
+      memory.cleanUp(); // reads still in Caffeine's buffers count towards the order
       long now = clock.currentTimeMillis();
       int limit = (int) Math.min(Integer.MAX_VALUE, memory.estimatedSize());
       List<K> hottest = new ArrayList<>(limit);
@@ -625,8 +626,12 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     return registerListener(listener, EnumSet.allOf(EventType.class), synchronous);
   }
 
-  /** Returns a snapshot of the statistics. */
+  /**
+   * Returns a snapshot of the statistics, after letting the memory tier finish its pending upkeep
+   * so that the evictions it owes are counted.
+   */
   public CacheStatistics statistics() {
+    memory.cleanUp();
     return stats.snapshot(writeBehind, lower);
   }
 
@@ -755,6 +760,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
 
   /** Whether the memory tier is at its bound, so refilling more would only evict. */
   boolean memoryIsFull() {
+    memory.cleanUp(); // the sizes count only what maintenance has seen
     return memory.policy().eviction()
         .map(eviction -> eviction.weightedSize().orElse(memory.estimatedSize())
             >= eviction.getMaximum())

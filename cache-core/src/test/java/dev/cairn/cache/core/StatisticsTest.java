@@ -488,7 +488,10 @@ class StatisticsTest {
 
   private static TieredCache<String, String> smallExpiringCache(ManualClock clock,
       boolean statistics, boolean tiered) {
+    // Upkeep on the caller's thread: by default the bound may be enforced only after the entries
+    // expired and were dropped, and then nothing is evicted.
     TieredCacheBuilder<String, String> builder = TieredCache.<String, String>builder(NAME)
+        .memoryMaintenanceExecutor(Runnable::run)
         .statisticsEnabled(statistics)
         .maximumSize(2)
         .clock(clock)
