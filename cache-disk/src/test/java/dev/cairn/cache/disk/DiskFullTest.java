@@ -68,7 +68,7 @@ class DiskFullTest {
   @Test
   void aFullFilesystemFailsFlushesRetriesOnceThereIsRoomAndLosesNothing() throws Exception {
     Path mountPoint = Files.createDirectory(temp.resolve("tmpfs"));
-    mountTmpfs(mountPoint, "4m");
+    mountTmpfs(mountPoint, "16m"); // an empty store takes 2 MiB, and each segment has two (base and work)
     try {
       // Deleted by the writer once the disk is full, to give the retries room.
       Path ballast = Files.write(mountPoint.resolve("ballast"), new byte[1024 * 1024]);
