@@ -133,7 +133,12 @@ public final class TieredCacheBuilder<K, V> {
     return this;
   }
 
-  /** Sets the most entries written to the lower tier in one batch; default 512. */
+  /**
+   * Sets the most entries written to the lower tier in one batch; default 512. A segment's lane
+   * writes what is pending every {@link #flushInterval}, and starts sooner, writing full batches,
+   * once the segment's buffer is half full (or holds a full batch, if that is more), so a burst
+   * that fits in half the buffer waits for the interval and costs its writers no disk work.
+   */
   public TieredCacheBuilder<K, V> flushBatchSize(int entries) {
     writeBehindDraft.batchSize(entries);
     return this;

@@ -52,6 +52,8 @@ final class WriteBehind<K, V> {
   private final AtomicBoolean[] laneScheduled;
   private final AtomicInteger[] failureStreaks;
   private final int batchSize;
+  // Pending entries at which a lane starts before the timer: half the buffer, or a batch if more.
+  private final int earlyFlushAt;
   private final Duration flushInterval;
   private final BackPressure backPressure;
   private final long blockTimeoutNanos;
@@ -76,6 +78,10 @@ final class WriteBehind<K, V> {
     // A batch larger than the buffer could never fill, and blocked writers would wait for the
     // timer: a full buffer must count as a full batch.
     this.batchSize = Math.min(settings.batchSize(), settings.bufferCapacity());
+    // Below half the buffer, writes wait for the timer: a burst that fits is absorbed without disk
+    // work competing with the writers (and coalesces), at most one interval late as always. Above
+    // it, lanes write full batches at once, so that steady writers rarely meet a full buffer.
+    this.earlyFlushAt = Math.max(batchSize, settings.bufferCapacity() / 2);
     this.flushInterval = settings.flushInterval();
     this.backPressure = settings.backPressure();
     this.blockTimeoutNanos = WriteBehindBuffer.toNanos(settings.blockTimeout());
@@ -133,7 +139,7 @@ final class WriteBehind<K, V> {
           + " of cache '" + cacheName + "', segment " + segment + "; the write was not made", e);
     }
     if (buffered) {
-      if (buffer.size() >= batchSize) {
+      if (buffer.size() >= earlyFlushAt) {
         requestFlush(segment, false);
       }
       return;
@@ -174,9 +180,10 @@ final class WriteBehind<K, V> {
   }
 
   /**
-   * Starts the segment's lane unless it is running. A lane started for a full batch writes only
-   * full batches, so a steady stream of writes is committed in large batches; one started by the
-   * timer ({@code partial}) also writes the remainder, which bounds how long a write waits.
+   * Starts the segment's lane unless it is running. A lane started early, by a buffer half full,
+   * writes only full batches, so a steady stream of writes is committed in large batches; one
+   * started by the timer ({@code partial}) also writes the remainder, which bounds how long a write
+   * waits.
    */
   private void requestFlush(int segment, boolean partial) {
     if (laneScheduled[segment].compareAndSet(false, true)) {
@@ -202,7 +209,7 @@ final class WriteBehind<K, V> {
     }
     if (failed) {
       scheduleRetry(segment);
-    } else if (buffers[segment].size() >= batchSize) {
+    } else if (buffers[segment].size() >= earlyFlushAt) {
       requestFlush(segment, false);
     }
   }

@@ -195,7 +195,11 @@ public final class WriteBehindQueue<K, V> implements AutoCloseable {
       return this;
     }
 
-    /** Sets the most changes handed to the sink in one batch; default 512. */
+    /**
+     * Sets the most changes handed to the sink in one batch; default 512. A segment's changes go
+     * to the sink every flush interval, and sooner, in full batches, once its buffer is half full
+     * (or holds a full batch, if that is more).
+     */
     public Builder<K, V> flushBatchSize(int entries) {
       draft.batchSize(entries);
       return this;

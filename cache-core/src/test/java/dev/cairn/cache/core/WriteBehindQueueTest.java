@@ -59,7 +59,7 @@ class WriteBehindQueueTest {
   @Test
   void aFlushWritesBatchesNoLargerThanTheBatchSize() {
     WriteBehindQueue<String, String> queue = queue(builder().segments(1).flushBatchSize(10)
-        .flushInterval(NEVER));
+        .writeBufferCapacity(20).flushInterval(NEVER));
     for (int i = 0; i < 95; i++) {
       queue.put("k" + i, "v" + i);
     }
@@ -73,13 +73,18 @@ class WriteBehindQueueTest {
   }
 
   @Test
-  void aFullBatchAndTheFlushIntervalEachWriteWithoutAFlushCall() {
+  void aHalfFullBufferAndTheFlushIntervalEachWriteWithoutAFlushCall() throws Exception {
     WriteBehindQueue<String, String> full = queue(builder().segments(1).flushBatchSize(5)
-        .flushInterval(NEVER));
-    for (int i = 0; i < 5; i++) {
+        .writeBufferCapacity(100).flushInterval(NEVER));
+    for (int i = 0; i < 49; i++) {
       full.put("k" + i, "v");
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> sink.changes().size() == 5);
+    Thread.sleep(200); // a lane started early would have written a batch by now
+    assertThat(sink.batches).as("below half the buffer, writes wait for the interval").isEmpty();
+    full.put("k49", "v");
+    await().atMost(Duration.ofSeconds(10)).until(() -> sink.changes().size() >= 46);
+    assertThat(sink.batches).as("an early lane writes full batches only")
+        .allSatisfy(batch -> assertThat(batch).hasSize(5));
 
     WriteBehindQueue<String, String> timed = queue(builder().flushInterval(Duration.ofMillis(20)));
     timed.put("late", "v");

@@ -59,6 +59,7 @@ class CrashSafetyTest {
     Path directory = temp.resolve("cache");
     Path oracle = temp.resolve("oracle.txt");
     Map<String, Integer> landed = new TreeMap<>();
+    int recoveryAimMicros = 3_000;
     for (int cycle = 0; cycle < CYCLES; cycle++) {
       KillMoment moment = KillMoment.values()[cycle % KillMoment.values().length];
       long flushMillis = 1 + random.nextInt(200);
@@ -68,8 +69,9 @@ class CrashSafetyTest {
       switch (moment) {
         case WHILE_RECOVERING -> {
           // the recovery log line or OPENED, whichever comes first; then the kill's moment
+          // A rebuild takes a few milliseconds here: aim inside it, closer after each miss.
           child.await(child.opening, "start opening its store", cycle);
-          TimeUnit.MILLISECONDS.sleep(random.nextInt(40));
+          TimeUnit.MICROSECONDS.sleep(random.nextInt(recoveryAimMicros));
         }
         case WHILE_WRITING -> {
           child.await(child.verified, "verify its store", cycle);
@@ -94,6 +96,9 @@ class CrashSafetyTest {
       }
       String where = child.whereNow();
       child.kill();
+      if (moment == KillMoment.WHILE_RECOVERING && !where.equals("recovering")) {
+        recoveryAimMicros = Math.max(1, recoveryAimMicros / 2);
+      }
       assertThat(child.output).as("cycle %d (%s): the writer's output", cycle, moment)
           .noneMatch(line -> line.startsWith("VIOLATION") || line.startsWith("WRITER FAILED"));
       assertThat(child.exitCode).as("cycle %d: killed (137) or finished its writes (0); output %s",
