@@ -3,7 +3,7 @@
 # writes docs/benchmarks.md (`report`).
 #
 #   benchmarks/run.sh SUITE [JMH options...]
-#   benchmarks/run.sh report                  # every suite, then docs/benchmarks.md (~25 min, 2 cores)
+#   benchmarks/run.sh report                  # every suite, then docs/benchmarks.md (~20 min, 2 cores)
 #   QUICK=1 benchmarks/run.sh report          # every suite for one very short iteration (~8 min):
 #                                             # checks the pipeline, numbers mean nothing
 #

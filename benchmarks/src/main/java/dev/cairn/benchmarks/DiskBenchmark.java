@@ -183,8 +183,8 @@ public class DiskBenchmark {
   @BenchmarkMode(Mode.SingleShotTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   @OperationsPerInvocation(BURST)
-  @Warmup(iterations = 10)
-  @Measurement(iterations = 20)
+  @Warmup(iterations = 30)
+  @Measurement(iterations = 30)
   public void putBurst(Bursts state) {
     for (int i = 0; i < BURST; i++) {
       long write = state.write++;
