@@ -3,7 +3,7 @@
 # writes docs/benchmarks.md (`report`).
 #
 #   benchmarks/run.sh SUITE [JMH options...]
-#   benchmarks/run.sh report                  # every suite, then docs/benchmarks.md (~20 min, 2 cores)
+#   benchmarks/run.sh report                  # every suite, then docs/benchmarks.md (~25 min, 2 cores)
 #   QUICK=1 benchmarks/run.sh report          # every suite for one very short iteration (~8 min):
 #                                             # checks the pipeline, numbers mean nothing
 #
@@ -46,7 +46,7 @@ mkdir -p "$results"
 quick=()
 if [[ "${QUICK:-0}" == 1 ]]; then
   # One very short iteration, no warm-up: proves every benchmark runs, measures nothing.
-  quick=(-wi 0 -i 1 -w 1s -r 1s)
+  quick=(-f 1 -wi 0 -i 1 -w 1s -r 1s)
 fi
 
 # Runs one JMH suite: $1 result name, $2 benchmark pattern, the rest JMH options.
