@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * a crash never changes what it reads from, so it may itself be killed any number of times;
  * {@code docs/durability.md} walks through every crash point. MapDB maps its file into memory and
  * writes each new MiB of it with zeros before mapping it, so a full disk is an {@link IOException}
- * when the store grows, not a SIGBUS on a later write. Before MapDB opens anything, Cairn takes a lock on the directory and checks its own format header.
+ * when the store grows, not a SIGBUS on a later write. Before MapDB opens anything, Cairn takes a
+ * lock on the directory and checks its own format header.
  *
  * <p>Layout of the directory: {@code cairn.lock}, {@code cairn.format} and one {@code segment-<i>}
  * directory per segment.
