@@ -7,7 +7,7 @@ package dev.cairn.cache.core;
 record MemoryEntry<V>(V value, long expiresAt) {
 
   /** Expiration time of an entry that never expires. */
-  static final long ETERNAL = Long.MAX_VALUE;
+  static final long ETERNAL = dev.cairn.cache.core.tier.TierEntry.NEVER_EXPIRES;
 
   boolean isExpired(long now) {
     return expiresAt <= now;

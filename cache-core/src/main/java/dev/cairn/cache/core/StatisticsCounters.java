@@ -1,6 +1,5 @@
 package dev.cairn.cache.core;
 
-import dev.cairn.cache.core.tier.LowerTier;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The live counters behind {@link CacheStatistics}; striped so that counting never contends. */
@@ -20,24 +19,22 @@ final class StatisticsCounters {
   final LongAdder lowerHits = new LongAdder();
   final LongAdder lowerMisses = new LongAdder();
   final LongAdder memoryEvictions = new LongAdder();
-  // the lower tier counts its own evictions; a reset remembers where its count stood
-  private volatile long lowerEvictionsAtReset;
+  // counted from the lower tier's removal reports; also counted in evictions
+  final LongAdder lowerEvictions = new LongAdder();
 
-  void reset(LowerTier<?, ?> lower) {
-    lowerEvictionsAtReset = lower == null ? 0 : lower.evictionCount();
+  void reset() {
     for (LongAdder adder : new LongAdder[] {hits, misses, puts, removals, evictions, expirations,
         getNanos, putNanos, removeNanos, memoryHits, memoryMisses, lowerHits, lowerMisses,
-        memoryEvictions}) {
+        memoryEvictions, lowerEvictions}) {
       adder.reset();
     }
   }
 
-  CacheStatistics snapshot(WriteBehind<?, ?> writeBehind, LowerTier<?, ?> lower) {
-    long lowerEvictions = lower == null ? 0 : lower.evictionCount() - lowerEvictionsAtReset;
+  CacheStatistics snapshot(WriteBehind<?, ?> writeBehind) {
     return new CacheStatistics(hits.sum(), misses.sum(), puts.sum(), removals.sum(),
-        evictions.sum() + lowerEvictions, expirations.sum(), getNanos.sum(), putNanos.sum(),
+        evictions.sum(), expirations.sum(), getNanos.sum(), putNanos.sum(),
         removeNanos.sum(), memoryHits.sum(), memoryMisses.sum(), lowerHits.sum(),
-        lowerMisses.sum(), memoryEvictions.sum(), lowerEvictions,
+        lowerMisses.sum(), memoryEvictions.sum(), lowerEvictions.sum(),
         writeBehind == null ? 0 : writeBehind.pendingCount(),
         writeBehind == null ? 0 : writeBehind.flushedBatches.sum(),
         writeBehind == null ? 0 : writeBehind.flushedEntries.sum(),

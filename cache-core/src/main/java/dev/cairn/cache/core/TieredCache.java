@@ -4,9 +4,12 @@ import static dev.cairn.cache.core.MemoryEntry.ETERNAL;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.cairn.cache.core.tier.KeyPlacement;
 import dev.cairn.cache.core.tier.LowerTier;
+import dev.cairn.cache.core.tier.PreparedWrite;
 import dev.cairn.cache.core.tier.TierContext;
 import dev.cairn.cache.core.tier.TierEntry;
+import dev.cairn.cache.core.tier.TierRemoval;
 import dev.cairn.cache.core.tier.TierWrite;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -67,6 +70,8 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   private final ConcurrentMap<K, MemoryEntry<V>> memoryMap;
   private final LowerTier<K, V> lower;
   private final WriteBehind<K, V> writeBehind;
+  // The lower tier's eviction and expiry reports, reconciled with memory; null without a tier.
+  private final TierRemovals<K, V> tierRemovals;
   private final int segments;
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
   private final Expiry<? super K, ? super V> expiry;
@@ -107,14 +112,19 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     this.lower = builder.lowerTier;
     if (lower == null) {
       this.writeBehind = null;
+      this.tierRemovals = null;
     } else {
-      this.writeBehind = new WriteBehind<>(name, "the " + lower.name() + " tier", lower::write, builder.writeBehind);
+      this.writeBehind = new WriteBehind<>(name, "the " + lower.name() + " tier", lower::write,
+          builder.writeBehind);
+      this.tierRemovals = new TierRemovals<>(name, this::reconcile, writeBehind.background());
+      this.writeBehind.onWritesLost(this::dropLostWrites);
+      this.writeBehind.afterBatch(tierRemovals::batchWritten);
     }
   }
 
   void start() {
     if (lower != null) {
-      lower.open(new TierContext(name, segments, clock));
+      lower.open(new TierContext<>(name, segments, clock, tierRemovals));
       writeBehind.start();
     }
     startWarmUp();
@@ -181,18 +191,112 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     return value;
   }
 
-  /** Returns the values found for the keys; keys without a value are left out. */
+  /**
+   * Returns the values found for the keys, in the order of the set; keys without a value are left
+   * out. Each key is read atomically, as {@link #get} reads it, and counted as one hit or miss; the
+   * keys that miss memory are read from the lower tier with one bulk read per segment, under the
+   * locks of that segment's keys.
+   */
   public Map<K, V> getAll(Set<? extends K> keys) {
     Objects.requireNonNull(keys, "keys");
+    for (K key : keys) {
+      Objects.requireNonNull(key, "a key in keys");
+    }
     checkOpen();
+    if (lower == null) {
+      Map<K, V> found = new LinkedHashMap<>();
+      for (K key : keys) {
+        V value = get(key);
+        if (value != null) {
+          found.put(key, value);
+        }
+      }
+      return found;
+    }
+    boolean statistics = statisticsEnabled;
+    long start = statistics ? System.nanoTime() : 0L;
+    Map<K, V> read = new java.util.HashMap<>();
+    Map<Integer, List<K>> missesBySegment = new java.util.TreeMap<>();
+    for (K key : keys) {
+      MemoryEntry<V> entry = memory.getIfPresent(key);
+      if (entry != null && !isExpired(entry.expiresAt())
+          && (expiry == null || expiry.expireAfterAccess(key, entry.value()) == null)) {
+        read.put(key, entry.value());
+        if (statistics) {
+          stats.hits.increment();
+          stats.memoryHits.increment();
+        }
+      } else {
+        missesBySegment.computeIfAbsent(segmentOf(spread(key.hashCode()), segments),
+            segment -> new ArrayList<>()).add(key);
+      }
+    }
+    missesBySegment.forEach((segment, misses) -> read.putAll(readBelow(segment, misses)));
     Map<K, V> found = new LinkedHashMap<>();
     for (K key : keys) {
-      V value = get(key);
+      V value = read.get(key);
       if (value != null) {
         found.put(key, value);
       }
     }
+    if (statistics) {
+      stats.getNanos.add(System.nanoTime() - start);
+    }
     return found;
+  }
+
+  /**
+   * getAll's keys of one segment that missed memory: under all their locks (taken in stripe order,
+   * as {@link #withAllKeys} takes them, so two such reads never deadlock), the ones neither in
+   * memory nor pending are read from the lower tier in one call, then each key runs {@code get}'s
+   * read path on what was found.
+   */
+  private Map<K, V> readBelow(int segment, List<K> keys) {
+    int[] stripeIndexes = keys.stream().mapToInt(key -> spread(key.hashCode()) & (STRIPES - 1))
+        .distinct().sorted().toArray();
+    int locked = 0;
+    Map<K, V> found = new java.util.HashMap<>();
+    try {
+      for (; locked < stripeIndexes.length; locked++) {
+        stripes[stripeIndexes[locked]].lock();
+      }
+      checkOpen();
+      List<K> toRead = new ArrayList<>(keys.size());
+      for (K key : keys) {
+        if (!memoryMap.containsKey(key) && writeBehind.pending(segment, key) == null) {
+          toRead.add(key);
+        }
+      }
+      Map<K, TierEntry<V>> below = toRead.isEmpty() ? Map.of() : lower.readAll(segment, toRead);
+      Set<K> read = new java.util.HashSet<>(toRead);
+      for (K key : keys) {
+        Slot slot = new Slot(key, segment, false);
+        if (read.contains(key)) {
+          slot.prefetched(below.get(key));
+        }
+        V value = slot.get(null, null);
+        if (value != null) {
+          found.put(key, value);
+        }
+      }
+    } catch (RuntimeException | Error failure) {
+      unlock(stripeIndexes, locked);
+      try {
+        events.awaitSynchronous();
+      } catch (RuntimeException | Error listenerFailure) {
+        failure.addSuppressed(listenerFailure);
+      }
+      throw failure;
+    }
+    unlock(stripeIndexes, locked);
+    events.awaitSynchronous();
+    return found;
+  }
+
+  private void unlock(int[] stripeIndexes, int locked) {
+    for (int i = 0; i < locked; i++) {
+      stripes[stripeIndexes[i]].unlock();
+    }
   }
 
   /** Returns whether the cache holds a value for the key; counts no statistics, promotes nothing. */
@@ -398,6 +502,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
    */
   public void clear() {
     checkOpen();
+    reconcileTierRemovals();
     ConcurrentHashMap<K, Boolean> loading = keysBeingLoaded;
     if (loading != null) {
       loading.replaceAll((key, written) -> Boolean.TRUE);
@@ -425,6 +530,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   @Override
   public Iterator<Map.Entry<K, V>> iterator() {
     checkOpen();
+    reconcileTierRemovals();
     return new CacheIterator<>(this, lower == null ? null : writeBehind, lower, segments,
         memoryMap.keySet());
   }
@@ -436,6 +542,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
    */
   public Iterator<K> keys() {
     checkOpen();
+    reconcileTierRemovals();
     CacheIterator<K, V> walk = new CacheIterator<>(this, writeBehind, lower, segments,
         memoryMap.keySet());
     return new Iterator<>() {
@@ -468,6 +575,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   /** Counts the live entries exactly; with a lower tier this reads every key, so it is slow. */
   public long size() {
     checkOpen();
+    reconcileTierRemovals();
     long count = 0;
     CacheIterator<K, V> keys = new CacheIterator<>(this, writeBehind, lower, segments,
         memoryMap.keySet());
@@ -523,6 +631,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     checkOpen();
     if (writeBehind != null) {
       writeBehind.flush();
+      reconcileTierRemovals();
     }
   }
 
@@ -546,6 +655,9 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     // Waiting for warm-up is a courtesy: an interrupt then must not cost the final flush, so the
     // flag is restored after it.
     boolean interrupted = running != null && running.stop(closeTimeout);
+    if (tierRemovals != null) {
+      tierRemovals.stop();
+    }
     try {
       if (writeBehind != null) {
         writeBehind.close(closeTimeout);
@@ -632,12 +744,12 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
    */
   public CacheStatistics statistics() {
     memory.cleanUp();
-    return stats.snapshot(writeBehind, lower);
+    return stats.snapshot(writeBehind);
   }
 
   /** Resets the statistics counters to zero. */
   public void clearStatistics() {
-    stats.reset(lower);
+    stats.reset();
   }
 
   /** Turns statistics on or off; when off, operations read no clock for them and count nothing. */
@@ -791,15 +903,47 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     }
   }
 
-  /** Mixes a hash code so that keys with similar hashes spread over stripes and segments. */
+  /** Mixes a hash code as {@link KeyPlacement#spread} does; the stripe uses the low bits. */
   static int spread(int hashCode) {
-    int h = hashCode * 0x9E3779B9;
-    return h ^ (h >>> 16);
+    return KeyPlacement.spread(hashCode);
   }
 
-  /** The key's segment, from the hash's high bits (the stripe uses the low ones). */
+  /** The key's segment, from the hash's high bits, as {@link KeyPlacement} places it. */
   static int segmentOf(int spreadHash, int segments) {
-    return (int) (((spreadHash >>> 1) * (long) segments) >>> 31);
+    return KeyPlacement.segmentOfSpread(spreadHash, segments);
+  }
+
+  // ---------------------------------------------------------------- the lower tier's removals
+
+  /**
+   * Reconciles the lower tier's removal reports queued so far, so that an operation that
+   * enumerates the cache agrees with {@code get} on what the tier dropped. Called without any key's
+   * lock held.
+   */
+  private void reconcileTierRemovals() {
+    if (tierRemovals != null && !tierRemovals.isIdle()) {
+      tierRemovals.drain();
+    }
+  }
+
+  // A null cause is a write the tier failed permanently (see dropLostWrites).
+  private boolean reconcile(int segment, TierRemoval.Cause cause, TierRemoval<K, V> removal) {
+    return closed || withKey(removal.key(), true, slot -> cause == null ? slot.dropLost()
+        : slot.dropRemovedBelow(cause, removal.value()));
+  }
+
+  /**
+   * Called by a flush lane for writes the lower tier failed permanently: they left the buffer, so
+   * memory must not go on serving them. The lane holds its lock, so the keys are queued and
+   * reconciled like the tier's own removals; the tier's entry (older, or none) is what readers see
+   * from then on.
+   */
+  private void dropLostWrites(int segment, List<TierWrite<K, V>> lost) {
+    List<TierRemoval<K, V>> removals = new ArrayList<>(lost.size());
+    for (TierWrite<K, V> write : lost) {
+      removals.add(new TierRemoval<>(write.key(), null));
+    }
+    tierRemovals.lost(segment, removals);
   }
 
   // Runs inside Caffeine's atomic removal of the entry, so it is ordered with the key's writes.
@@ -848,6 +992,9 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     private V value;
     private long expiresAt;
     private MemoryEntry<V> inMemory;
+    // What a bulk read found below for this key, used instead of a read of its own.
+    private boolean hasPrefetched;
+    private TierEntry<V> prefetched;
 
     Slot(K key, int segment, boolean quiet) {
       this.key = key;
@@ -900,7 +1047,13 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
         return pending.isRemoval() ? null
             : new TierEntry<>(pending.value(), pending.expiresAtMillis());
       }
-      return lower.read(segment, key);
+      return hasPrefetched ? prefetched : lower.read(segment, key);
+    }
+
+    /** Gives the slot what a bulk read found below (null: nothing), read under its lock. */
+    void prefetched(TierEntry<V> entry) {
+      hasPrefetched = true;
+      prefetched = entry;
     }
 
     /**
@@ -1057,7 +1210,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
         // write: failing in the memory update below would leave a write the caller saw fail
         // on its way to disk. (A colliding key another thread adds meanwhile can still slip by.)
         memoryMap.containsKey(key);
-        Object prepared = newValue == null ? null : lower.prepare(key, newValue);
+        PreparedWrite prepared = newValue == null ? null : lower.prepare(key, newValue);
         writeBehind.write(segment, new TierWrite<>(key, newValue, newExpiresAt, prepared));
       }
       MemoryEntry<V> entry = newValue == null ? null : new MemoryEntry<>(newValue, newExpiresAt);
@@ -1081,6 +1234,49 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
 
     V currentValue() {
       return value;
+    }
+
+    /**
+     * Drops the key from memory if the lower tier no longer holds it (it reported evicting or
+     * purging it) and no newer write of it is pending; publishes the eviction or expiry with the
+     * value memory held (or the one reported) and counts it. A key written again since, or back in
+     * the tier, is left alone.
+     */
+    boolean dropRemovedBelow(TierRemoval.Cause cause, V reported) {
+      if (writeBehind.pending(segment, key) != null) {
+        return false;
+      }
+      if (lower.read(segment, key) != null) {
+        return true;
+      }
+      MemoryEntry<V> held = memoryMap.get(key);
+      V old = held != null ? held.value() : reported;
+      EventType type = cause == TierRemoval.Cause.EVICTED ? EventType.EVICTED : EventType.EXPIRED;
+      if (statisticsEnabled) {
+        if (type == EventType.EVICTED) {
+          stats.evictions.increment();
+          stats.lowerEvictions.increment();
+        } else {
+          stats.expirations.increment();
+        }
+      }
+      if (old != null && events.hasListeners()) {
+        memoryMap.compute(key, (k, ignored) -> {
+          events.publish(type, k, old, null, true);
+          return null;
+        });
+      } else if (held != null) {
+        memoryMap.remove(key);
+      }
+      return true;
+    }
+
+    /** Drops a key whose write the lower tier failed permanently, unless it was written again. */
+    boolean dropLost() {
+      if (writeBehind.pending(segment, key) == null) {
+        memoryMap.remove(key);
+      }
+      return true;
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.cairn.cache.core;
 
 import dev.cairn.cache.core.tier.LowerTier;
 import dev.cairn.cache.core.tier.PartialBatchException;
+import dev.cairn.cache.core.tier.TierException;
 import dev.cairn.cache.core.tier.TierWrite;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -61,12 +62,23 @@ final class WriteBehind<K, V> {
   private final long retryMaxMillis;
   private final ScheduledExecutorService timer;
   private final ExecutorService laneExecutor;
+  // Told of writes the target failed permanently and that left the buffer; set before start().
+  private volatile LostWrites<K, V> lostWrites = (segment, lost) -> { };
+  // Run after each batch the target accepted has left the buffer; set before start().
+  private volatile Runnable afterBatch = () -> { };
+
+  /** Receives writes that were dropped after a permanent failure; see {@link TierException}. */
+  @FunctionalInterface
+  interface LostWrites<K, V> {
+    void lost(int segment, List<TierWrite<K, V>> lost);
+  }
 
   final LongAdder flushedBatches = new LongAdder();
   final LongAdder flushedEntries = new LongAdder();
   final LongAdder flushFailures = new LongAdder();
   final LongAdder flushNanos = new LongAdder();
   final LongAdder writeThroughs = new LongAdder();
+  final LongAdder writesLost = new LongAdder();
 
   @SuppressWarnings("unchecked")
   WriteBehind(String cacheName, String targetName, Target<K, V> target,
@@ -99,6 +111,19 @@ final class WriteBehind<K, V> {
     }
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("cairn-flush-timer-" + cacheName));
     this.laneExecutor = Executors.newCachedThreadPool(daemon("cairn-flush-" + cacheName));
+  }
+
+  void onWritesLost(LostWrites<K, V> listener) {
+    this.lostWrites = listener;
+  }
+
+  void afterBatch(Runnable hook) {
+    this.afterBatch = hook;
+  }
+
+  /** The lanes' pool, for the cache's own background work that must not hold a key's lock. */
+  java.util.concurrent.Executor background() {
+    return laneExecutor;
   }
 
   void start() {
@@ -162,6 +187,7 @@ final class WriteBehind<K, V> {
     try {
       target.write(segment, List.of(write));
       writeThroughs.increment();
+      afterBatch.run();
     } catch (RuntimeException e) {
       flushFailures.increment();
       throw new CacheWriteException("Write-through to " + targetName + " of cache '"
@@ -229,6 +255,9 @@ final class WriteBehind<K, V> {
       try {
         writeBatch(segment, batch);
       } catch (RuntimeException e) {
+        if (TierException.isPermanent(e) && writeOneByOne(segment, batch, e) == 0) {
+          continue;
+        }
         int streak = failureStreaks[segment].incrementAndGet();
         LOG.log(Level.WARNING, () -> "Flushing " + batch.size() + " entries of cache '" + cacheName
             + "', segment " + segment + ", to " + targetName + " failed (" + streak
@@ -255,10 +284,53 @@ final class WriteBehind<K, V> {
     flushedBatches.increment();
     flushedEntries.add(batch.size());
     buffers[segment].acknowledge(batch);
+    afterBatch.run();
     if (failureStreaks[segment].getAndSet(0) > 0) {
       LOG.log(Level.INFO, () -> "Flushing cache '" + cacheName + "', segment " + segment
           + ", to " + targetName + " works again");
     }
+  }
+
+  /**
+   * After a permanent failure of a batch: tries each of its writes still buffered once on its own,
+   * so that one bad entry costs only itself. A write that fails permanently alone is dropped from
+   * the buffer, counted and logged, and handed to the lost-writes listener; one that fails
+   * transiently stays for the retry. Returns how many writes stay buffered for a retry.
+   */
+  private int writeOneByOne(int segment, List<TierWrite<K, V>> batch, RuntimeException failure) {
+    LOG.log(Level.ERROR, () -> "Flushing " + batch.size() + " entries of cache '" + cacheName
+        + "', segment " + segment + ", to " + targetName + " failed permanently; trying each"
+        + " entry once on its own, and dropping those that fail permanently again", failure);
+    WriteBehindBuffer<K, V> buffer = buffers[segment];
+    List<TierWrite<K, V>> lost = new ArrayList<>();
+    int retry = 0;
+    for (TierWrite<K, V> write : batch) {
+      if (buffer.get(write.key()) != write) {
+        continue; // applied before the failure, or replaced by a newer write meanwhile
+      }
+      try {
+        target.write(segment, List.of(write));
+        buffer.acknowledge(List.of(write));
+        flushedEntries.increment();
+      } catch (RuntimeException e) {
+        flushFailures.increment();
+        if (TierException.isPermanent(e)) {
+          buffer.acknowledge(List.of(write));
+          lost.add(write);
+          LOG.log(Level.ERROR, () -> "Cache '" + cacheName + "' dropped a write of a "
+              + write.key().getClass().getName() + " key, segment " + segment + ": " + targetName
+              + " refused it permanently; the key now reads as " + targetName + " holds it", e);
+        } else {
+          retry++;
+        }
+      }
+    }
+    if (!lost.isEmpty()) {
+      writesLost.add(lost.size());
+      lostWrites.lost(segment, lost);
+    }
+    afterBatch.run();
+    return retry;
   }
 
   // What the target applied before failing leaves the buffer now, so the retry resends only the
@@ -331,6 +403,7 @@ final class WriteBehind<K, V> {
     if (keys.isEmpty()) {
       return;
     }
+    long lostBefore = writesLost.sum();
     lanes[segment].lock();
     try {
       List<TierWrite<K, V>> batch = new ArrayList<>(Math.min(batchSize, keys.size()));
@@ -350,12 +423,22 @@ final class WriteBehind<K, V> {
     } finally {
       lanes[segment].unlock();
     }
+    long lost = writesLost.sum() - lostBefore;
+    if (lost > 0) {
+      // Nothing of them stays buffered, but the flush must not pretend they reached the tier.
+      throw new CacheWriteException("Flushing cache '" + cacheName + "', segment " + segment
+          + ", to " + targetName + ": " + lost + " writes were refused permanently and dropped;"
+          + " their keys now read as " + targetName + " holds them (see the log)", null);
+    }
   }
 
   private void writeBatchOrThrow(int segment, List<TierWrite<K, V>> batch) {
     try {
       writeBatch(segment, batch);
     } catch (RuntimeException e) {
+      if (TierException.isPermanent(e) && writeOneByOne(segment, batch, e) == 0) {
+        return; // what failed for good was dropped; flushSegment reports it at the end
+      }
       failureStreaks[segment].incrementAndGet();
       scheduleRetry(segment);
       throw new CacheWriteException("Flushing cache '" + cacheName + "', segment " + segment

@@ -1,6 +1,8 @@
 package dev.cairn.cache.core;
 
 import dev.cairn.cache.core.tier.PartialBatchException;
+import dev.cairn.cache.core.tier.KeyPlacement;
+import dev.cairn.cache.core.tier.TierEntry;
 import dev.cairn.cache.core.tier.TierWrite;
 import java.time.Duration;
 import java.util.List;
@@ -85,7 +87,8 @@ public final class WriteBehindQueue<K, V> implements AutoCloseable {
    * @throws IllegalStateException if the queue is closed
    */
   public void put(K key, V value) {
-    enqueue(new TierWrite<>(key, Objects.requireNonNull(value, "value"), Long.MAX_VALUE));
+    enqueue(new TierWrite<>(key, Objects.requireNonNull(value, "value"),
+        TierEntry.NEVER_EXPIRES));
   }
 
   /**
@@ -102,7 +105,7 @@ public final class WriteBehindQueue<K, V> implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("The write-behind queue of '" + name + "' is closed");
     }
-    lanes.write(TieredCache.segmentOf(TieredCache.spread(write.key().hashCode()), segments), write);
+    lanes.write(KeyPlacement.segmentOf(write.key(), segments), write);
   }
 
   /**

@@ -35,7 +35,7 @@ public final class MapLowerTier<K, V> implements LowerTier<K, V> {
   final AtomicInteger writesAfterClose = new AtomicInteger();
   /** Reads that arrived after {@link #close()}: warm-up must have stopped before. */
   final AtomicInteger readsAfterClose = new AtomicInteger();
-  volatile TierContext context;
+  volatile TierContext<K, V> context;
   volatile boolean closed;
   private final boolean persistent;
   /** The last hot keys saved; what {@link #hotKeys()} returns. Tests may set it before a build. */
@@ -76,7 +76,7 @@ public final class MapLowerTier<K, V> implements LowerTier<K, V> {
   }
 
   @Override
-  public void open(TierContext context) {
+  public void open(TierContext<K, V> context) {
     this.context = context;
     this.closed = false;
     if (persistent) {

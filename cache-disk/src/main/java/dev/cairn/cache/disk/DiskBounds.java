@@ -1,10 +1,12 @@
 package dev.cairn.cache.disk;
 
+import dev.cairn.cache.core.tier.LowerTier;
+
 /**
  * One segment's share of the disk tier's bounds. Eviction runs when a bound is passed and stops at
  * 95% of it, so that it runs once per few thousand writes instead of on every batch.
  *
- * @param maxEntries the most entries the segment keeps ({@link Long#MAX_VALUE}: unbounded)
+ * @param maxEntries the most entries the segment keeps ({@link LowerTier#UNBOUNDED}: unbounded)
  * @param maxBytes the most bytes of keys and records the segment keeps
  */
 record DiskBounds(long maxEntries, long maxBytes) {
@@ -15,7 +17,7 @@ record DiskBounds(long maxEntries, long maxBytes) {
   }
 
   private static long share(long total, int segments) {
-    return total == Long.MAX_VALUE ? Long.MAX_VALUE : (total + segments - 1) / segments;
+    return total == LowerTier.UNBOUNDED ? LowerTier.UNBOUNDED : (total + segments - 1) / segments;
   }
 
   boolean within(long entries, long bytes) {
@@ -27,6 +29,6 @@ record DiskBounds(long maxEntries, long maxBytes) {
   }
 
   private static long target(long bound) {
-    return bound == Long.MAX_VALUE ? bound : bound - bound / 20;
+    return bound == LowerTier.UNBOUNDED ? bound : bound - bound / 20;
   }
 }

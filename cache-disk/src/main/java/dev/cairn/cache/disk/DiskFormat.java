@@ -18,6 +18,9 @@ final class DiskFormat {
 
   static final String FILE_NAME = "cairn.format";
   static final int VERSION = 1;
+  // Files of format version 1 placed their keys in segments by KeyPlacement version 1; a new
+  // placement function needs a new format version, so old files are never read with it.
+  static final int KEY_PLACEMENT = 1;
   private static final byte[] MAGIC = "CAIRNDSK".getBytes(StandardCharsets.US_ASCII);
   private static final int LENGTH = MAGIC.length + 3 * Integer.BYTES;
 

@@ -1,6 +1,7 @@
 package dev.cairn.cache.disk;
 
 import dev.cairn.cache.core.CacheClock;
+import dev.cairn.cache.core.tier.TierRemoval;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -70,7 +71,8 @@ final class DiskSegment implements AutoCloseable {
   private final CacheClock clock;
   // bytes of keys and records stored, for the byte bound; read by any thread
   private final AtomicLong storedBytes = new AtomicLong();
-  private final AtomicLong evictions = new AtomicLong();
+  // Told of every entry the bounds or the purge removed, after it is gone from the store.
+  private final Removals removals;
   private long generation;
   private DB store;
   private HTreeMap<byte[], byte[]> entries;
@@ -78,8 +80,15 @@ final class DiskSegment implements AutoCloseable {
   // set when a batch reached the journal but not wholly the store; only the flush lane writes it
   private volatile boolean storeDamaged;
 
+  /** Receives what the segment removed on its own: key bytes mapped to record bytes. */
+  @FunctionalInterface
+  interface Removals {
+    void removed(TierRemoval.Cause cause, List<Map.Entry<byte[], byte[]>> removed);
+  }
+
   DiskSegment(Path directory, String description, long checkpointBytes, DiskBounds bounds,
-      CacheClock clock) {
+      CacheClock clock, Removals removals) {
+    this.removals = removals;
     this.directory = directory;
     this.description = description;
     this.checkpointBytes = checkpointBytes;
@@ -212,6 +221,20 @@ final class DiskSegment implements AutoCloseable {
     }
   }
 
+  /** Reads several keys under one hold of the lock; the result lines up with the keys. */
+  byte[][] getAll(List<byte[]> keys) {
+    byte[][] records = new byte[keys.size()][];
+    lock.readLock().lock();
+    try {
+      for (int i = 0; i < records.length; i++) {
+        records[i] = entries.get(keys.get(i));
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+    return records;
+  }
+
   /**
    * Makes a batch of puts (non-null values) and removals (null values) durable in the journal, then
    * applies it to the store; takes a checkpoint when the journal has grown past its limit.
@@ -270,22 +293,40 @@ final class DiskSegment implements AutoCloseable {
     }
     List<byte[]> keys = keysUnderLock();
     long now = clock.currentTimeMillis();
-    for (byte[] key : keys) {
-      if (bounds.withinTarget(entries.sizeLong(), storedBytes.get())) {
-        return;
+    List<Map.Entry<byte[], byte[]>> expired = new ArrayList<>();
+    List<Map.Entry<byte[], byte[]>> evicted = new ArrayList<>();
+    try {
+      for (byte[] key : keys) {
+        if (bounds.withinTarget(entries.sizeLong(), storedBytes.get())) {
+          return;
+        }
+        byte[] record = get(key);
+        if (record != null && expiresAt(record) <= now) {
+          addRemoved(expired, key, removeUnjournaled(key));
+        }
       }
-      byte[] record = get(key);
-      if (record != null && expiresAt(record) <= now) {
-        removeUnjournaled(key);
+      for (byte[] key : keys) {
+        if (bounds.withinTarget(entries.sizeLong(), storedBytes.get())) {
+          return;
+        }
+        addRemoved(evicted, key, removeUnjournaled(key));
       }
+    } finally {
+      report(TierRemoval.Cause.EXPIRED, expired);
+      report(TierRemoval.Cause.EVICTED, evicted);
     }
-    for (byte[] key : keys) {
-      if (bounds.withinTarget(entries.sizeLong(), storedBytes.get())) {
-        return;
-      }
-      if (removeUnjournaled(key)) {
-        evictions.incrementAndGet();
-      }
+  }
+
+  private static void addRemoved(List<Map.Entry<byte[], byte[]>> removed, byte[] key,
+      byte[] record) {
+    if (record != null) {
+      removed.add(new SimpleImmutableEntry<>(key, record));
+    }
+  }
+
+  private void report(TierRemoval.Cause cause, List<Map.Entry<byte[], byte[]>> removed) {
+    if (!removed.isEmpty()) {
+      removals.removed(cause, removed);
     }
   }
 
@@ -299,7 +340,7 @@ final class DiskSegment implements AutoCloseable {
         expired.add(key);
       }
     }
-    int purged = 0;
+    List<Map.Entry<byte[], byte[]>> purged = new ArrayList<>();
     writes.lock();
     try {
       // Again, with the clock read again: a flush may have written a new value meanwhile, and
@@ -307,25 +348,26 @@ final class DiskSegment implements AutoCloseable {
       long recheckedAt = clock.currentTimeMillis();
       for (byte[] key : expired) {
         byte[] record = get(key);
-        if (record != null && expiresAt(record) <= recheckedAt && removeUnjournaled(key)) {
-          purged++;
+        if (record != null && expiresAt(record) <= recheckedAt) {
+          addRemoved(purged, key, removeUnjournaled(key));
         }
       }
     } finally {
       writes.unlock();
+      report(TierRemoval.Cause.EXPIRED, purged);
     }
-    return purged;
+    return purged.size();
   }
 
-  private boolean removeUnjournaled(byte[] key) {
+  /** Removes the key from the store only; returns the record removed, or null. */
+  private byte[] removeUnjournaled(byte[] key) {
     lock.readLock().lock();
     try {
       byte[] old = entries.remove(key);
-      if (old == null) {
-        return false;
+      if (old != null) {
+        storedBytes.addAndGet(-(key.length + old.length));
       }
-      storedBytes.addAndGet(-(key.length + old.length));
-      return true;
+      return old;
     } finally {
       lock.readLock().unlock();
     }
@@ -335,9 +377,6 @@ final class DiskSegment implements AutoCloseable {
     return ByteBuffer.wrap(record).getLong();
   }
 
-  long evictionCount() {
-    return evictions.get();
-  }
 
   /**
    * Folds the journal into a new base: the store is closed, copied to {@code base-<n+1>}, an empty

@@ -1,8 +1,10 @@
 package dev.cairn.cache.disk;
 
 import dev.cairn.cache.core.tier.LowerTier;
+import dev.cairn.cache.core.tier.PreparedWrite;
 import dev.cairn.cache.core.tier.TierContext;
 import dev.cairn.cache.core.tier.TierEntry;
+import dev.cairn.cache.core.tier.TierRemoval;
 import dev.cairn.cache.core.tier.TierWrite;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -14,7 +16,9 @@ import java.time.Duration;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -55,8 +59,8 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
   private final Serializer<V> values;
   private DirectoryLock lock;
   private long checkpointBytes = DEFAULT_CHECKPOINT_BYTES;
-  private long maximumEntries = Long.MAX_VALUE;
-  private long maximumBytes = Long.MAX_VALUE;
+  private long maximumEntries = UNBOUNDED;
+  private long maximumBytes = UNBOUNDED;
   private Duration purgeInterval = Duration.ofMinutes(1);
   private ScheduledExecutorService purger;
   // set before the purger is stopped; a purge in progress checks it between segments
@@ -68,7 +72,7 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
   public static final long DEFAULT_CHECKPOINT_BYTES = 64L << 20;
 
   /** A write's key and value as bytes, made on the writer's thread by {@link #prepare}. */
-  private record Prepared(byte[] key, byte[] value) {
+  private record Prepared(byte[] key, byte[] value) implements PreparedWrite {
   }
 
   private DiskTier(Path directory, Serializer<K> keys, Serializer<V> values) {
@@ -168,7 +172,13 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
   }
 
   @Override
-  public void open(TierContext context) {
+  public void open(TierContext<K, V> context) {
+    if (context.placementVersion() != DiskFormat.KEY_PLACEMENT) {
+      throw new DiskTierException("Cache '" + context.cacheName() + "' places keys by version "
+          + context.placementVersion() + " of the key placement, but the files in " + directory
+          + " are read by version " + DiskFormat.KEY_PLACEMENT + ": keys would be looked for in"
+          + " the wrong segments. Open the directory with the Cairn version that wrote it");
+    }
     try {
       createDirectory();
       lockDirectory();
@@ -189,9 +199,10 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
         daemonThreads("cairn-disk-open-" + context.cacheName()));
     List<Future<?>> opening = new ArrayList<>(segments.length);
     for (int i = 0; i < segments.length; i++) {
+      int index = i;
       DiskSegment segment = new DiskSegment(directory.resolve("segment-" + i),
           "segment " + i + " of cache '" + context.cacheName() + "'", checkpointBytes, bounds,
-          context.clock());
+          context.clock(), (cause, removed) -> report(context, index, cause, removed));
       segments[i] = segment;
       opening.add(openers.submit(() -> {
         segment.open();
@@ -311,19 +322,71 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
    * put, naming the class, and no flush ever sees it.
    */
   @Override
-  public Object prepare(K key, V value) {
+  public PreparedWrite prepare(K key, V value) {
     return new Prepared(keys.serialize(key), values.serialize(value));
   }
 
   @Override
   public TierEntry<V> read(int segment, K key) {
-    byte[] record = segments[segment].get(keys.serialize(key));
+    return entryOf(segments[segment].get(keys.serialize(key)));
+  }
+
+  /** Reads the keys under one hold of the segment's lock. */
+  @Override
+  public Map<K, TierEntry<V>> readAll(int segment, Collection<? extends K> wanted) {
+    List<K> keyList = new ArrayList<>(wanted);
+    List<byte[]> keyBytes = new ArrayList<>(keyList.size());
+    for (K key : keyList) {
+      keyBytes.add(keys.serialize(key));
+    }
+    byte[][] records = segments[segment].getAll(keyBytes);
+    Map<K, TierEntry<V>> found = new LinkedHashMap<>();
+    for (int i = 0; i < records.length; i++) {
+      TierEntry<V> entry = entryOf(records[i]);
+      if (entry != null) {
+        found.put(keyList.get(i), entry);
+      }
+    }
+    return found;
+  }
+
+  private TierEntry<V> entryOf(byte[] record) {
     if (record == null) {
       return null;
     }
-    long expiresAt = DiskSegment.expiresAt(record);
-    return new TierEntry<>(values.deserialize(Arrays.copyOfRange(record, Long.BYTES,
-        record.length)), expiresAt);
+    return new TierEntry<>(valueOf(record), DiskSegment.expiresAt(record));
+  }
+
+  private V valueOf(byte[] record) {
+    return values.deserialize(Arrays.copyOfRange(record, Long.BYTES, record.length));
+  }
+
+  /**
+   * Hands the engine what a segment's bounds or purge removed. The values go with the keys for
+   * the events; one that no longer reads back (a class taken off the allowlist) goes as unknown.
+   */
+  private void report(TierContext<K, V> context, int segment, TierRemoval.Cause cause,
+      List<Map.Entry<byte[], byte[]>> removed) {
+    List<TierRemoval<K, V>> removals = new ArrayList<>(removed.size());
+    for (Map.Entry<byte[], byte[]> entry : removed) {
+      K key;
+      try {
+        key = keys.deserialize(entry.getKey());
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, () -> "A key the disk tier of cache '" + context.cacheName()
+            + "' removed from segment " + segment + " does not read back; memory may keep"
+            + " serving it until it is evicted there", e);
+        continue;
+      }
+      V value;
+      try {
+        value = valueOf(entry.getValue());
+      } catch (RuntimeException e) {
+        value = null;
+      }
+      removals.add(new TierRemoval<>(key, value));
+    }
+    context.reportRemovals(segment, cause, removals);
   }
 
   @Override
@@ -366,14 +429,6 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
     return size;
   }
 
-  @Override
-  public long evictionCount() {
-    long evicted = 0;
-    for (DiskSegment segment : segments) {
-      evicted += segment.evictionCount();
-    }
-    return evicted;
-  }
 
   /** Returns the bytes of every file in the tier's directory. */
   @Override

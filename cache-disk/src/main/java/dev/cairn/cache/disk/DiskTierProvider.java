@@ -1,6 +1,7 @@
 package dev.cairn.cache.disk;
 
 import dev.cairn.cache.core.tier.LowerTier;
+import dev.cairn.cache.core.tier.TierOptions;
 import dev.cairn.cache.core.tier.TierProvider;
 import dev.cairn.cache.core.tier.TierSpec;
 import java.io.IOException;
@@ -10,13 +11,9 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -47,33 +44,42 @@ import java.util.stream.Stream;
  *       {@code HashSet} key may not, as its bytes follow its iteration order.
  * </ul>
  *
- * <p><b>Options</b>, all optional; any other name is refused:
+ * <p><b>Directory.</b> The tier keeps its files in the {@link TierSpec#directory() directory} the
+ * layer above gives the cache (in a JCache configuration file or Spring properties, the
+ * {@code directory} of the tier's section; a base directory given for several caches gets one
+ * subdirectory per cache); a cache without one is refused.
+ *
+ * <p><b>Options</b>, all optional; any other name is refused, naming the nearest known one:
  *
  * <ul>
+ *   <li>{@code maximum-entries}: the tier's bound in entries ({@link DiskTier#maximumEntries}),
+ *       a whole number of at least 1. Entries evicted from disk are gone from the cache.
+ *   <li>{@code maximum-bytes}: the bound on serialized keys and values ({@link
+ *       DiskTier#maximumBytes}), a size such as {@code 4096}, {@code 512m} or {@code 4g}.
  *   <li>{@code allowed-classes}: more classes Java serialization may read back, as {@link
  *       java.io.ObjectInputFilter} patterns separated by commas, such as {@code
  *       com.example.model.*, com.example.api.**}. A class outside the allowlist in a file is
  *       refused before it is instantiated.
  *   <li>{@code checkpoint-after}: journal bytes per segment between checkpoints ({@link
- *       DiskTier#checkpointAfter(long)}), a positive number with an optional suffix {@code k},
- *       {@code m} or {@code g} for KiB, MiB, GiB, such as {@code 64m}.
+ *       DiskTier#checkpointAfter(long)}), a size such as {@code 64m}.
  *   <li>{@code purge-interval}: how often expired entries leave the disk ({@link
- *       DiskTier#purgeInterval(Duration)}), an ISO-8601 duration such as {@code PT1M}; {@code 0}
- *       or {@code PT0S} turns the background purge off.
+ *       DiskTier#purgeInterval(Duration)}), an ISO-8601 duration such as {@code PT1M} or a short
+ *       one such as {@code 1m}; {@code 0} turns the background purge off.
  * </ul>
  */
 public final class DiskTierProvider implements TierProvider {
 
   static final String NAME = "disk";
+  static final String MAXIMUM_ENTRIES = "maximum-entries";
+  static final String MAXIMUM_BYTES = "maximum-bytes";
   static final String ALLOWED_CLASSES = "allowed-classes";
   static final String CHECKPOINT_AFTER = "checkpoint-after";
   static final String PURGE_INTERVAL = "purge-interval";
 
-  private static final List<String> OPTIONS =
-      List.of(ALLOWED_CLASSES, CHECKPOINT_AFTER, PURGE_INTERVAL);
+  private static final List<String> OPTIONS = List.of(MAXIMUM_ENTRIES, MAXIMUM_BYTES,
+      ALLOWED_CLASSES, CHECKPOINT_AFTER, PURGE_INTERVAL);
   private static final String ALLOWED_SYNTAX = "ObjectInputFilter class or package patterns"
       + " separated by commas, such as com.example.model.*, com.example.api.**";
-  private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*([kmg]?)");
   // What a directory holds after a crash between taking the lock and writing the header.
   private static final Set<String> BEFORE_HEADER =
       Set.of(DirectoryLock.FILE_NAME, DiskFormat.FILE_NAME + ".tmp");
@@ -88,8 +94,24 @@ public final class DiskTierProvider implements TierProvider {
     return NAME;
   }
 
+  /** The disk tier keeps its files in the directory it is given. */
+  @Override
+  public boolean usesDirectory() {
+    return true;
+  }
+
+  @Override
+  public void validate(TierOptions options) {
+    options.requireOnly(OPTIONS);
+    options.positive(MAXIMUM_ENTRIES, LowerTier.UNBOUNDED);
+    options.bytes(MAXIMUM_BYTES, LowerTier.UNBOUNDED);
+    allowedClasses(options);
+    options.bytes(CHECKPOINT_AFTER, DiskTier.DEFAULT_CHECKPOINT_BYTES);
+    options.duration(PURGE_INTERVAL, Duration.ZERO);
+  }
+
   /**
-   * Creates a disk tier over the spec's directory, bounded as the spec says.
+   * Creates a disk tier over the spec's directory, as its options say.
    *
    * @throws IllegalArgumentException if the spec has no directory, names an unknown option or
    *     gives an option a value it cannot use
@@ -97,28 +119,24 @@ public final class DiskTierProvider implements TierProvider {
   @Override
   public <K, V> LowerTier<K, V> create(TierSpec<K, V> spec) {
     Path directory = directoryOf(spec);
-    for (String option : spec.options().keySet()) {
-      if (!OPTIONS.contains(option)) {
-        throw new IllegalArgumentException("Unknown disk tier option '" + option + "' for cache '"
-            + spec.cacheName() + "'; the options are " + OPTIONS);
-      }
-    }
-    List<String> allowed = allowedClasses(spec);
+    TierOptions options = spec.options();
+    validate(options);
+    List<String> allowed = allowedClasses(options);
     DiskTier<K, V> tier = DiskTier.of(directory, serializer(spec, spec.keyType(), allowed),
         serializer(spec, spec.valueType(), allowed));
-    if (spec.maximumEntries() != -1) {
-      tier.maximumEntries(spec.maximumEntries());
+    long maximumEntries = options.positive(MAXIMUM_ENTRIES, LowerTier.UNBOUNDED);
+    if (maximumEntries != LowerTier.UNBOUNDED) {
+      tier.maximumEntries(maximumEntries);
     }
-    if (spec.maximumBytes() != -1) {
-      tier.maximumBytes(spec.maximumBytes());
+    long maximumBytes = options.bytes(MAXIMUM_BYTES, LowerTier.UNBOUNDED);
+    if (maximumBytes != LowerTier.UNBOUNDED) {
+      tier.maximumBytes(maximumBytes);
     }
-    String checkpointAfter = spec.options().get(CHECKPOINT_AFTER);
-    if (checkpointAfter != null) {
-      tier.checkpointAfter(journalBytes(spec, checkpointAfter));
+    if (options.has(CHECKPOINT_AFTER)) {
+      tier.checkpointAfter(options.bytes(CHECKPOINT_AFTER, DiskTier.DEFAULT_CHECKPOINT_BYTES));
     }
-    String purgeInterval = spec.options().get(PURGE_INTERVAL);
-    if (purgeInterval != null) {
-      tier.purgeInterval(purgeInterval(spec, purgeInterval));
+    if (options.has(PURGE_INTERVAL)) {
+      tier.purgeInterval(options.duration(PURGE_INTERVAL, Duration.ZERO));
     }
     return tier;
   }
@@ -210,8 +228,8 @@ public final class DiskTierProvider implements TierProvider {
     return spec.directory();
   }
 
-  private static List<String> allowedClasses(TierSpec<?, ?> spec) {
-    String value = spec.options().get(ALLOWED_CLASSES);
+  private static List<String> allowedClasses(TierOptions options) {
+    String value = options.get(ALLOWED_CLASSES);
     List<String> patterns = new ArrayList<>();
     if (value == null) {
       return patterns;
@@ -219,7 +237,7 @@ public final class DiskTierProvider implements TierProvider {
     for (String pattern : value.split(",")) {
       // ';' would smuggle in more patterns and '=' a limit: each entry names classes, no more
       if (pattern.contains(";") || pattern.contains("=")) {
-        throw badValue(spec, ALLOWED_CLASSES, value, ALLOWED_SYNTAX, null);
+        throw options.badValue(ALLOWED_CLASSES, ALLOWED_SYNTAX, null);
       }
       if (!pattern.isBlank()) {
         patterns.add(pattern.strip());
@@ -228,7 +246,7 @@ public final class DiskTierProvider implements TierProvider {
     try {
       ObjectInputFilter.Config.createFilter(String.join(";", patterns));
     } catch (IllegalArgumentException e) {
-      throw badValue(spec, ALLOWED_CLASSES, value, ALLOWED_SYNTAX, e);
+      throw options.badValue(ALLOWED_CLASSES, ALLOWED_SYNTAX, e);
     }
     return patterns;
   }
@@ -241,50 +259,5 @@ public final class DiskTierProvider implements TierProvider {
     }
     return Serializers.java(type, spec.classLoader(), allowed, "Add it to the disk tier option "
         + ALLOWED_CLASSES + " of cache '" + spec.cacheName() + "' if it is yours");
-  }
-
-  private static long journalBytes(TierSpec<?, ?> spec, String value) {
-    Matcher matcher = BYTES.matcher(value.strip().toLowerCase(Locale.ROOT));
-    String expected = "a positive number of bytes, optionally with k, m or g, such as 64m";
-    if (!matcher.matches()) {
-      throw badValue(spec, CHECKPOINT_AFTER, value, expected, null);
-    }
-    int shift = switch (matcher.group(2)) {
-      case "k" -> 10;
-      case "m" -> 20;
-      case "g" -> 30;
-      default -> 0;
-    };
-    try {
-      long bytes = Long.parseLong(matcher.group(1));
-      if (bytes < 1 || bytes > Long.MAX_VALUE >> shift) {
-        throw badValue(spec, CHECKPOINT_AFTER, value, expected, null);
-      }
-      return bytes << shift;
-    } catch (NumberFormatException e) {
-      throw badValue(spec, CHECKPOINT_AFTER, value, expected, e);
-    }
-  }
-
-  private static Duration purgeInterval(TierSpec<?, ?> spec, String value) {
-    String expected = "an ISO-8601 duration such as PT1M, or 0 to turn the purge off";
-    if (value.strip().equals("0")) {
-      return Duration.ZERO;
-    }
-    try {
-      Duration interval = Duration.parse(value.strip());
-      if (interval.isNegative()) {
-        throw badValue(spec, PURGE_INTERVAL, value, expected, null);
-      }
-      return interval;
-    } catch (DateTimeParseException e) {
-      throw badValue(spec, PURGE_INTERVAL, value, expected, e);
-    }
-  }
-
-  private static IllegalArgumentException badValue(TierSpec<?, ?> spec, String option,
-      String value, String expected, Exception cause) {
-    return new IllegalArgumentException("Disk tier option '" + option + "' of cache '"
-        + spec.cacheName() + "' cannot be '" + value + "': expected " + expected, cause);
   }
 }

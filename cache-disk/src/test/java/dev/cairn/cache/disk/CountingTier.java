@@ -1,6 +1,7 @@
 package dev.cairn.cache.disk;
 
 import dev.cairn.cache.core.tier.LowerTier;
+import dev.cairn.cache.core.tier.PreparedWrite;
 import dev.cairn.cache.core.tier.TierContext;
 import dev.cairn.cache.core.tier.TierEntry;
 import dev.cairn.cache.core.tier.TierWrite;
@@ -29,12 +30,12 @@ final class CountingTier<K, V> implements LowerTier<K, V> {
   }
 
   @Override
-  public void open(TierContext context) {
+  public void open(TierContext<K, V> context) {
     delegate.open(context);
   }
 
   @Override
-  public Object prepare(K key, V value) {
+  public PreparedWrite prepare(K key, V value) {
     return delegate.prepare(key, value);
   }
 
@@ -64,10 +65,6 @@ final class CountingTier<K, V> implements LowerTier<K, V> {
     return delegate.size();
   }
 
-  @Override
-  public long evictionCount() {
-    return delegate.evictionCount();
-  }
 
   @Override
   public long storedBytes() {

@@ -3,6 +3,7 @@ package dev.cairn.cache.disk;
 import dev.cairn.cache.core.LinearizabilityTest;
 import dev.cairn.cache.core.TieredCache;
 import dev.cairn.cache.core.tier.LowerTier;
+import dev.cairn.cache.core.tier.PreparedWrite;
 import dev.cairn.cache.core.tier.TierContext;
 import dev.cairn.cache.core.tier.TierEntry;
 import dev.cairn.cache.core.tier.TierWrite;
@@ -93,7 +94,7 @@ class DiskLinearizabilityTest {
       return tier.name();
     }
 
-    @Override public void open(TierContext context) {
+    @Override public void open(TierContext<Integer, Integer> context) {
       synchronized (DiskLinearizabilityTest.class) {
         if (!opened) {
           tier.open(context);
@@ -106,7 +107,7 @@ class DiskLinearizabilityTest {
       }
     }
 
-    @Override public Object prepare(Integer key, Integer value) {
+    @Override public PreparedWrite prepare(Integer key, Integer value) {
       return tier.prepare(key, value);
     }
 

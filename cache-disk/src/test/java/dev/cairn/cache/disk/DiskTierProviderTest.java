@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cairn.cache.core.TieredCache;
 import dev.cairn.cache.core.tier.LowerTier;
 import dev.cairn.cache.core.tier.TierProvider;
+import dev.cairn.cache.core.tier.TierOptions;
 import dev.cairn.cache.core.tier.TierSpec;
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -77,7 +78,8 @@ class DiskTierProviderTest {
 
   private static TierSpec<Object, Object> spec(Path directory, ClassLoader loader,
       Map<String, String> options) {
-    return new TierSpec<>(CACHE, directory, Object.class, Object.class, loader, -1, -1, options);
+    return new TierSpec<>(CACHE, directory, Object.class, Object.class, loader,
+        TierOptions.of(CACHE, DiskTierProvider.NAME, options));
   }
 
   private static TieredCache<Object, Object> open(LowerTier<Object, Object> tier) {
@@ -170,8 +172,10 @@ class DiskTierProviderTest {
   @Test
   void theSpecsBoundsAndOptionsReachTheTier() {
     TierSpec<String, Long> spec = new TierSpec<>(CACHE, temp.resolve("x"), String.class,
-        Long.class, loader, 1_000, 1L << 20, Map.of(DiskTierProvider.CHECKPOINT_AFTER, " 64m",
-        DiskTierProvider.PURGE_INTERVAL, "PT30S"));
+        Long.class, loader, TierOptions.of(CACHE, DiskTierProvider.NAME, Map.of(
+            DiskTierProvider.MAXIMUM_ENTRIES, "1000", DiskTierProvider.MAXIMUM_BYTES, "1m",
+            DiskTierProvider.CHECKPOINT_AFTER, " 64m", DiskTierProvider.PURGE_INTERVAL,
+            "PT30S")));
     DiskTier<String, Long> tier = (DiskTier<String, Long>) provider.create(spec);
     assertThat(tier.maximumEntries()).isEqualTo(1_000);
     assertThat(tier.maximumBytes()).isEqualTo(1L << 20);
@@ -194,6 +198,15 @@ class DiskTierProviderTest {
   }
 
   @Test
+  void purgeIntervalTakesIsoAndShortDurations() {
+    for (String minute : new String[] {"PT1M", "1m", "60s", " 60000ms "}) {
+      DiskTier<Object, Object> tier = (DiskTier<Object, Object>) provider.create(
+          spec(temp.resolve("x"), Map.of(DiskTierProvider.PURGE_INTERVAL, minute)));
+      assertThat(tier.purgeInterval()).as(minute).isEqualTo(Duration.ofMinutes(1));
+    }
+  }
+
+  @Test
   void purgeIntervalZeroTurnsThePurgeOff() {
     for (String off : new String[] {"0", "PT0S"}) {
       DiskTier<Object, Object> tier = (DiskTier<Object, Object>) provider.create(
@@ -209,7 +222,9 @@ class DiskTierProviderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("purge-intervall")
         .hasMessageContaining(CACHE)
-        .hasMessageContaining("allowed-classes, checkpoint-after, purge-interval");
+        .hasMessageContaining("did you mean 'purge-interval'?")
+        .hasMessageContaining("maximum-entries, maximum-bytes, allowed-classes, checkpoint-after,"
+            + " purge-interval");
   }
 
   @ParameterizedTest
@@ -224,7 +239,7 @@ class DiskTierProviderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"1m", "-PT1M", "soon", "60", ""})
+  @ValueSource(strings = {"1 fortnight", "-PT1M", "soon", "60", ""})
   void aBadPurgeIntervalIsRefusedWithTheValue(String value) {
     assertThatThrownBy(() -> provider.create(spec(temp.resolve("x"),
         Map.of(DiskTierProvider.PURGE_INTERVAL, value))))

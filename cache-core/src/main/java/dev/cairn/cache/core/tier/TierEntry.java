@@ -7,10 +7,13 @@ import java.util.Objects;
  *
  * @param value the value, never {@code null}
  * @param expiresAtMillis milliseconds since the epoch at which the entry expires, or
- *     {@link Long#MAX_VALUE} if it never does
+ *     {@link #NEVER_EXPIRES}
  * @param <V> the value type
  */
 public record TierEntry<V>(V value, long expiresAtMillis) {
+
+  /** The expiration time of an entry that never expires: {@link Long#MAX_VALUE}. */
+  public static final long NEVER_EXPIRES = Long.MAX_VALUE;
 
   /** Checks that the value is present. */
   public TierEntry {

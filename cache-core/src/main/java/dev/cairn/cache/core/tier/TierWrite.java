@@ -9,13 +9,13 @@ import java.util.Objects;
  * @param key the key, never {@code null}
  * @param value the value to store, or {@code null} to remove the key
  * @param expiresAtMillis milliseconds since the epoch at which a stored value expires, or
- *     {@link Long#MAX_VALUE}; meaningless for a removal
+ *     {@link TierEntry#NEVER_EXPIRES}; meaningless for a removal
  * @param prepared what the tier's {@link LowerTier#prepare} returned for the value on the
  *     writer's thread (such as its serialized bytes), or {@code null}
  * @param <K> the key type
  * @param <V> the value type
  */
-public record TierWrite<K, V>(K key, V value, long expiresAtMillis, Object prepared) {
+public record TierWrite<K, V>(K key, V value, long expiresAtMillis, PreparedWrite prepared) {
 
   /** Checks that the key is present. */
   public TierWrite {

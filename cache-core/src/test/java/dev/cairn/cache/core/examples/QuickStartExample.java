@@ -71,7 +71,7 @@ public final class QuickStartExample {
       return "in-process";
     }
 
-    @Override public void open(TierContext context) {
+    @Override public void open(TierContext<Integer, String> context) {
     }
 
     @Override public TierEntry<String> read(int segment, Integer key) {
