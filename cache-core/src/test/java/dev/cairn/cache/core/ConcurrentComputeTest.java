@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Invariant 1 (per-key atomicity across tiers): increments through compute are never lost, while
+ * Per-key atomicity across tiers (docs/design.md): increments through compute are never lost, while
  * the tiny memory tier evicts and promotes entries and the write-behind buffer flushes below.
  */
 class ConcurrentComputeTest {

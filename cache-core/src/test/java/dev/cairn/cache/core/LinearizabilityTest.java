@@ -15,8 +15,8 @@ import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.Test;
 
 /**
- * Invariant 1, per-key atomicity across tiers, searched for counter-examples with Lincheck: random
- * concurrent scenarios of the engine's operations, each result checked against a sequential
+ * Per-key atomicity across tiers (docs/design.md), searched for counter-examples with Lincheck:
+ * random concurrent scenarios of the engine's operations, each result checked against a sequential
  * {@link HashMap} (linearizability). Three keys and three values keep collisions frequent.
  *
  * <p>Memory only, the model checker explores thread interleavings within its bounds. Over a lower

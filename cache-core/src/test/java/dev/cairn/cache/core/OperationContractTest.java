@@ -70,8 +70,9 @@ class OperationContractTest {
   }
 
   /**
-   * Invariant 1: a read that went below memory promotes what it found under the key's lock, so a
-   * write made while the read waits on the lower tier is never overwritten by the older value.
+   * Per-key atomicity across tiers: a read that went below memory promotes what it found under the
+   * key's lock, so a write made while the read waits on the lower tier is never overwritten by the
+   * older value.
    */
   @Test
   void aPromotionNeverOverwritesAWriteMadeWhileTheReadWasBelow() throws Exception {

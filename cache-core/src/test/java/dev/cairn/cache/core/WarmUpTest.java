@@ -26,10 +26,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Warm restarts and warm-up (DESIGN.md, "Warm-up"): hot keys saved at a clean close, memory
- * refilled from them in the background without ever overwriting a newer write, and a loader that
- * preloads from the system of record. The lower tier is a persistent {@link MapLowerTier}, which
- * outlives each cache as a disk does a process, and can hold a read to freeze warm-up mid-way.
+ * Warm restarts and warm-up (docs/design.md, "Warm restarts"): hot keys saved at a clean close,
+ * memory refilled from them in the background without ever overwriting a newer write, and a loader
+ * that preloads from the system of record. The lower tier is a persistent {@link MapLowerTier},
+ * which outlives each cache as a disk does a process, and can hold a read to freeze warm-up
+ * mid-way.
  */
 class WarmUpTest {
 

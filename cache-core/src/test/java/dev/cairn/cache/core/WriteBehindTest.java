@@ -26,10 +26,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The write-behind path between the memory tier and a lower tier (DESIGN.md, "Tiers" and
- * invariants 2, 3, 4 and 6): coalescing, order per key, reads through the buffer, what flush and
- * close promise, batching, back-pressure, a failing tier, and segments that do not wait on each
- * other. The lower tier is a {@link MapLowerTier}, which records every batch it accepts.
+ * The write-behind path between the memory tier and a lower tier (docs/design.md, "Tiers", and the
+ * invariants "Read your writes", "Bounded memory", "Durability contract" and "Segments are
+ * independent"): coalescing, order per key, reads through the buffer, what flush and close promise,
+ * batching, back-pressure, a failing tier, and segments that do not wait on each other. The lower
+ * tier is a {@link MapLowerTier}, which records every batch it accepts.
  */
 class WriteBehindTest {
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Invariant 7: bad input gets a clear error and loses nothing.
+ * Bad input gets a clear error and loses nothing (docs/design.md).
  *
  * <p>A damaged store is made by hand after a clean close, on the largest file of the directory
  * (the one holding the data, whatever the layout calls it). Opening it must then either

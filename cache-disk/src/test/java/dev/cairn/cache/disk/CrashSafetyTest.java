@@ -23,12 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN invariant 4 with real processes: a forked JVM writes from two threads under write-behind
- * and is killed with SIGKILL again and again, at random moments: while writing, in the middle of a
- * flush, while it is opening and recovering the store the previous kill left, while it closes
- * cleanly, and while the next process warms its memory back up after such a close. Each process
- * gets a random flush interval. Every process checks the store against the fsync'd oracle of
- * completed flushes when it opens; the test checks it once more at the end.
+ * The durability contract (docs/design.md) with real processes: a forked JVM writes from two
+ * threads under write-behind and is killed with SIGKILL again and again, at random moments: while
+ * writing, in the middle of a flush, while it is opening and recovering the store the previous kill
+ * left, while it closes cleanly, and while the next process warms its memory back up after such a
+ * close. Each process gets a random flush interval. Every process checks the store against the
+ * fsync'd oracle of completed flushes when it opens; the test checks it once more at the end.
  *
  * <p>24 cycles by default; {@code -Dcairn.crash.cycles=200} (or the {@code soak} profile) for a
  * soak, whose last result is in docs/reliability.md. The seed is printed, and

@@ -20,11 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Invariant 7 against damage made systematically on a real store: every file the disk tier reads
- * data from, cut at every 4 KiB boundary, and random bytes flipped in it (seeded). Each damaged
- * copy must either be refused with a {@link DiskTierException} naming a path in the directory, or
- * open and serve every flushed entry correctly; a read may also fail naming the path. Never may a
- * read return a wrong value, nor may an open that reported nothing miss a flushed entry.
+ * "Bad input gets a clear error and loses nothing" (docs/design.md) against damage made
+ * systematically on a real store: every file the disk tier reads data from, cut at every 4 KiB
+ * boundary, and random bytes flipped in it (seeded). Each damaged copy must either be refused with
+ * a {@link DiskTierException} naming a path in the directory, or open and serve every flushed entry
+ * correctly; a read may also fail naming the path. Never may a read return a wrong value, nor may
+ * an open that reported nothing miss a flushed entry.
  */
 class DamagedFileTest {
 

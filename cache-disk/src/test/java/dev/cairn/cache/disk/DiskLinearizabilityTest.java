@@ -19,11 +19,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Invariant 1 over the real disk tier: the engine's operations, run by Lincheck in random
- * concurrent scenarios and checked against a sequential map (see cache-core's
- * {@link LinearizabilityTest}), with a one-entry memory tier so that reads keep promoting from the
- * write-behind buffer or from MapDB, batches of one so the flush lane writes to disk in the middle
- * of scenarios, and a {@code flush} operation.
+ * Per-key atomicity across tiers (docs/design.md) over the real disk tier: the engine's operations,
+ * run by Lincheck in random concurrent scenarios and checked against a sequential map (see
+ * cache-core's {@link LinearizabilityTest}), with a one-entry memory tier so that reads keep
+ * promoting from the write-behind buffer or from MapDB, batches of one so the flush lane writes to
+ * disk in the middle of scenarios, and a {@code flush} operation.
  *
  * <p>Lincheck builds a cache per scenario, thousands of them; opening a MapDB store for each would
  * spend the run on opening files, so every cache is built over one open disk tier, emptied

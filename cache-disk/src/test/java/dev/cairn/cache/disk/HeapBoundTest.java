@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN invariant 3 under load: with the memory tier and the write-behind buffer bounded, two
- * threads writing random 32 KiB values as fast as they can into a disk-backed cache stay within a
- * 48 MiB heap, because when the disk falls behind the buffer fills and writers wait
+ * Bounded memory (docs/design.md) under load: with the memory tier and the write-behind buffer
+ * bounded, two threads writing random 32 KiB values as fast as they can into a disk-backed cache
+ * stay within a 48 MiB heap, because when the disk falls behind the buffer fills and writers wait
  * (back-pressure) instead of the backlog growing. The same writers with the bounds lifted run out
  * of that heap within seconds, which shows the limit is tight enough to mean something.
  *

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Invariants 1 (per-key atomicity across tiers) and 2 (read your writes) over a real disk tier.
+ * The invariants "Per-key atomicity across tiers" and "Read your writes" (docs/design.md) over a
+ * real disk tier.
  *
  * <p>The memory tier holds an eighth of the keys in play and each segment's buffer another
  * quarter, and the buffer is flushed every millisecond in batches of eight, so most reads fall

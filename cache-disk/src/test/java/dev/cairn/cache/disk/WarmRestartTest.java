@@ -27,9 +27,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Warm restarts over a real disk tier (DESIGN.md, "Warm-up"): the hot keys saved at a clean close
- * come back into memory when the directory is reopened, and a snapshot that is damaged, missing,
- * stale or cannot be written costs speed, never data.
+ * Warm restarts over a real disk tier (docs/design.md, "Warm restarts"): the hot keys saved at a
+ * clean close come back into memory when the directory is reopened, and a snapshot that is damaged,
+ * missing, stale or cannot be written costs speed, never data.
  */
 class WarmRestartTest {
 
