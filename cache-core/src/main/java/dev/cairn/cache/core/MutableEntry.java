@@ -26,4 +26,15 @@ public interface MutableEntry<K, V> {
 
   /** Removes the entry; the last of {@link #setValue} and {@code remove} wins. */
   void remove();
+
+  /**
+   * Loads the key's value with {@code loader}, for a processor that reads through to a system of
+   * record: if another reader's load of the key is in flight ({@link TieredCache#get(Object,
+   * java.util.function.Function)}), waits for that load's value instead of loading again, so a key
+   * is loaded once however it is read. Stores nothing: the processor decides with
+   * {@link #setValue}. Runs under the key's lock, like the rest of the processor.
+   */
+  default V load(java.util.function.Function<? super K, ? extends V> loader) {
+    return loader.apply(getKey());
+  }
 }

@@ -46,6 +46,7 @@ final class ProcessedEntry<K, V> implements MutableEntry<K, V> {
         slot.store(value);
       }
       case REMOVE -> {
+        slot.overtakeLoad();
         if (load() != null) {
           slot.delete();
         }
@@ -110,5 +111,10 @@ final class ProcessedEntry<K, V> implements MutableEntry<K, V> {
   public void remove() {
     action = Action.REMOVE;
     value = null;
+  }
+
+  @Override
+  public V load(java.util.function.Function<? super K, ? extends V> loader) {
+    return slot.loadUnderLock(loader);
   }
 }

@@ -78,6 +78,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   private final CacheClock clock;
   private final EventDispatcher<K, V> events;
   private final StatisticsCounters stats = new StatisticsCounters();
+  private final LoadsInFlight<K, V> loads = new LoadsInFlight<>();
   private final Duration closeTimeout;
   private final boolean warmRestart;
   private final WarmUpLoader<K, V> warmUpLoader;
@@ -299,6 +300,173 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     }
   }
 
+  /**
+   * Returns the key's value, loading it with {@code loader} when no tier holds one: read-through.
+   * One load per key runs at a time in this cache: a reader that misses while the key's load is in
+   * flight waits for that load and gets its value, and a loader that throws fails every reader
+   * waiting for it with the same exception. The loader runs on the first missing reader's thread
+   * outside any lock, so a slow loader stalls only the readers of its key. A value loaded is stored
+   * as a put (counted as one; the expiry policy's create applies) unless the key was written while
+   * the load ran: the write wins, and every reader of the load gets the written value (or
+   * {@code null} if the write removed the key). A loader returning {@code null} stores nothing.
+   *
+   * <p>Statistics count each call as one hit or miss, as {@link #get(Object)} does.
+   */
+  public V get(K key, Function<? super K, ? extends V> loader) {
+    Objects.requireNonNull(loader, "loader");
+    V value = get(key);
+    if (value != null) {
+      return value;
+    }
+    return loadOnce(key, loader);
+  }
+
+  /**
+   * The miss path of {@link #get(Object, Function)}: finds the key absent under its lock (another
+   * thread may have written or loaded it since the lock-free read) and joins or starts its load.
+   */
+  private V loadOnce(K key, Function<? super K, ? extends V> loader) {
+    List<LoadsInFlight.Load<V>> started = new ArrayList<>(1);
+    Object found = withKey(key, true, slot -> {
+      V current = slot.load(false);
+      if (current != null) {
+        return current;
+      }
+      LoadsInFlight.Load<V> running = loads.get(key);
+      if (running != null) {
+        return running;
+      }
+      started.add(loads.start(key));
+      return null;
+    });
+    if (found instanceof LoadsInFlight.Load<?> joined) {
+      @SuppressWarnings("unchecked")
+      LoadsInFlight.Load<V> load = (LoadsInFlight.Load<V>) joined;
+      return load.awaitSettled();
+    }
+    if (started.isEmpty()) {
+      @SuppressWarnings("unchecked")
+      V current = (V) found;
+      return current;
+    }
+    LoadsInFlight.Load<V> load = started.get(0);
+    V loaded;
+    try {
+      loaded = loader.apply(key);
+    } catch (RuntimeException | Error e) {
+      endFailedLoad(key, load, e);
+      throw e;
+    }
+    load.loaded(loaded);
+    return settle(key, load, loaded);
+  }
+
+  // The waiters are failed before the key's lock is taken: an entry processor holding that lock
+  // may be waiting for this load (see Slot#loadUnderLock).
+  private void endFailedLoad(K key, LoadsInFlight.Load<V> load, Throwable failure) {
+    load.fail(failure);
+    withKey(key, true, slot -> {
+      loads.end(key, load);
+      return null;
+    });
+  }
+
+  /**
+   * Stores what a load returned unless the key was written meanwhile, and hands readers the
+   * outcome: the loaded value, or what the write left. The caller has completed
+   * {@link LoadsInFlight.Load#loaded} first, before taking the key's lock.
+   */
+  private V settle(K key, LoadsInFlight.Load<V> load, V loaded) {
+    V outcome;
+    try {
+      outcome = withKey(key, slot -> {
+        loads.end(key, load);
+        V current = slot.load(false);
+        if (load.written() || current != null) {
+          return current;
+        }
+        if (loaded != null) {
+          slot.store(loaded);
+        }
+        return loaded;
+      });
+    } catch (RuntimeException | Error e) {
+      load.fail(e);
+      throw e;
+    }
+    load.settle(outcome);
+    return outcome;
+  }
+
+  /**
+   * Returns the values for the keys, loading the missing ones with {@code loader}: read-through for
+   * several keys. Only the keys no tier holds are loaded, in one call of {@code loader}, except
+   * those whose load another reader has in flight, whose outcome is awaited instead; each loaded
+   * key is then settled as {@link #get(Object, Function)} settles it. Keys the loader leaves out
+   * are absent from the result. A loader that throws fails this call and the readers waiting for
+   * its keys.
+   */
+  public Map<K, V> getAll(Set<? extends K> keys,
+      Function<? super Set<K>, ? extends Map<? extends K, ? extends V>> loader) {
+    Objects.requireNonNull(loader, "loader");
+    Map<K, V> found = getAll(keys);
+    if (found.size() == keys.size()) {
+      return found;
+    }
+    Map<K, LoadsInFlight.Load<V>> owned = new LinkedHashMap<>();
+    Map<K, LoadsInFlight.Load<V>> joined = new LinkedHashMap<>();
+    for (K key : keys) {
+      if (found.containsKey(key)) {
+        continue;
+      }
+      withKey(key, true, slot -> {
+        V current = slot.load(false);
+        if (current != null) {
+          found.put(key, current);
+        } else if (loads.get(key) != null) {
+          joined.put(key, loads.get(key));
+        } else {
+          owned.put(key, loads.start(key));
+        }
+        return null;
+      });
+    }
+    if (!owned.isEmpty()) {
+      Map<? extends K, ? extends V> loaded;
+      try {
+        loaded = loader.apply(java.util.Collections.unmodifiableSet(owned.keySet()));
+      } catch (RuntimeException | Error e) {
+        owned.forEach((key, load) -> endFailedLoad(key, load, e));
+        throw e;
+      }
+      Map<? extends K, ? extends V> results = loaded == null ? Map.of() : loaded;
+      // Every raw outcome is out before any key's lock is taken (a processor holding one key's
+      // lock may wait for another's), and our own loads are settled before we wait for anyone
+      // else's, so two such calls that each wait for the other's keys never wait in a circle.
+      owned.forEach((key, load) -> load.loaded(results.get(key)));
+      owned.forEach((key, load) -> {
+        V value = settle(key, load, results.get(key));
+        if (value != null) {
+          found.put(key, value);
+        }
+      });
+    }
+    joined.forEach((key, load) -> {
+      V value = load.awaitSettled();
+      if (value != null) {
+        found.put(key, value);
+      }
+    });
+    Map<K, V> ordered = new LinkedHashMap<>();
+    for (K key : keys) {
+      V value = found.get(key);
+      if (value != null) {
+        ordered.put(key, value);
+      }
+    }
+    return ordered;
+  }
+
   /** Returns whether the cache holds a value for the key; counts no statistics, promotes nothing. */
   public boolean containsKey(K key) {
     Objects.requireNonNull(key, "key");
@@ -405,7 +573,10 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
 
   /** Removes the key's value; returns whether there was one. */
   public boolean remove(K key) {
-    return timedRemove(key, slot -> slot.load(false) != null && slot.delete());
+    return timedRemove(key, slot -> {
+      slot.overtakeLoad();
+      return slot.load(false) != null && slot.delete();
+    });
   }
 
   /** Removes the key's value if it equals {@code value}; returns whether it did. */
@@ -428,6 +599,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   /** Removes the key's value and returns it, or {@code null}. */
   public V getAndRemove(K key) {
     return timedRemove(key, slot -> {
+      slot.overtakeLoad();
       V old = slot.load(true);
       slot.countGet(old);
       if (old != null) {
@@ -517,6 +689,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
         });
       }
       memory.invalidateAll();
+      loads.allWritten();
     });
   }
 
@@ -1205,6 +1378,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
      * with evictions of the same key.
      */
     private void writeTiers(V newValue, long newExpiresAt, EventType type, V oldValue) {
+      loads.written(key);
       if (writeBehind != null && !(newValue == null && oldValue == null)) {
         // A key whose equals or hashCode throws must fail here, before the buffer takes the
         // write: failing in the memory update below would leave a write the caller saw fail
@@ -1234,6 +1408,25 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
 
     V currentValue() {
       return value;
+    }
+
+    /**
+     * A read-through load from inside an entry processor, under the key's lock: waits for the
+     * load another reader has in flight for the key, if any, instead of loading again; otherwise
+     * loads here. Stores nothing: the processor decides.
+     */
+    /**
+     * Marks the key's load in flight, if any, as overtaken by this operation even if it changes
+     * nothing: an unconditional removal of an absent key (an invalidation) must still keep a load
+     * that may have read the old value from storing it. Changes mark it anyway (writeTiers).
+     */
+    void overtakeLoad() {
+      loads.written(key);
+    }
+
+    V loadUnderLock(Function<? super K, ? extends V> loader) {
+      LoadsInFlight.Load<V> running = loads.get(key);
+      return running != null ? running.awaitLoaded() : loader.apply(key);
     }
 
     /**
