@@ -9,7 +9,7 @@ final class ProcessedEntry<K, V> implements MutableEntry<K, V> {
 
   private enum Action { NONE, SET, REMOVE }
 
-  private final TieredCache<K, V>.Slot slot;
+  private final KeySlot<K, V> slot;
   // JSR-107 counts an invoke's lookup as a hit or miss; update() counts only getValue() reads.
   private final boolean countLookup;
   private V original;
@@ -18,7 +18,7 @@ final class ProcessedEntry<K, V> implements MutableEntry<K, V> {
   private Action action = Action.NONE;
   private V value;
 
-  ProcessedEntry(TieredCache<K, V>.Slot slot, boolean countLookup) {
+  ProcessedEntry(KeySlot<K, V> slot, boolean countLookup) {
     this.slot = slot;
     this.countLookup = countLookup;
   }

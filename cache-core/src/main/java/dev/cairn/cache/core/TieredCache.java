@@ -1,12 +1,8 @@
 package dev.cairn.cache.core;
 
-import static dev.cairn.cache.core.MemoryEntry.ETERNAL;
-
-import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.cairn.cache.core.tier.KeyPlacement;
 import dev.cairn.cache.core.tier.LowerTier;
-import dev.cairn.cache.core.tier.PreparedWrite;
 import dev.cairn.cache.core.tier.TierContext;
 import dev.cairn.cache.core.tier.TierEntry;
 import dev.cairn.cache.core.tier.TierRemoval;
@@ -21,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -62,23 +56,12 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
 
   private static final System.Logger LOG = System.getLogger(TieredCache.class.getName());
 
-  // Enough stripes that two keys rarely share one on a small machine, few enough to lock all.
-  private static final int STRIPES = 256;
-
   private final String name;
-  private final Cache<K, MemoryEntry<V>> memory;
-  private final ConcurrentMap<K, MemoryEntry<V>> memoryMap;
-  private final LowerTier<K, V> lower;
-  private final WriteBehind<K, V> writeBehind;
+  private final TierStack<K, V> tiers;
   // The lower tier's eviction and expiry reports, reconciled with memory; null without a tier.
   private final TierRemovals<K, V> tierRemovals;
-  private final int segments;
-  private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
-  private final Expiry<? super K, ? super V> expiry;
-  private final CacheClock clock;
-  private final EventDispatcher<K, V> events;
-  private final StatisticsCounters stats = new StatisticsCounters();
-  private final LoadsInFlight<K, V> loads = new LoadsInFlight<>();
+  private final KeyStripes stripes = new KeyStripes();
+  private final ReadThrough<K, V> readThrough;
   private final Duration closeTimeout;
   private final boolean warmRestart;
   private final WarmUpLoader<K, V> warmUpLoader;
@@ -86,60 +69,49 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   private final WarmUp warmUp;
   // Set once by start() on the building thread, read by close() on any thread.
   private volatile Warmer<K, V> warmer;
-  // The keys of the warm-up loader's batch in flight, mapped to whether a write op has touched
-  // them since the batch was requested; null when no batch is out. Read by every write op.
-  private volatile ConcurrentHashMap<K, Boolean> keysBeingLoaded;
-  // Read on every operation; switching statistics at run time is a JSR-107 management feature.
-  private volatile boolean statisticsEnabled;
   private volatile boolean closed;
 
   TieredCache(TieredCacheBuilder<K, V> builder) {
     this.name = builder.name;
-    this.expiry = builder.expiry;
-    this.clock = builder.clock;
-    this.segments = builder.writeBehind.segments();
-    this.statisticsEnabled = builder.statisticsEnabled;
     this.closeTimeout = builder.writeBehind.closeTimeout();
     this.warmRestart = builder.warmRestart;
     this.warmUpLoader = builder.warmUpLoader;
     this.warmUpBatchSize = builder.warmUpBatchSize;
     this.warmUp = new WarmUp(name);
-    this.events = new EventDispatcher<>(name, builder.eventExecutor);
-    for (int i = 0; i < STRIPES; i++) {
-      stripes[i] = new ReentrantLock();
-    }
-    this.memory = builder.buildMemoryTier(this::onMemoryEviction);
-    this.memoryMap = memory.asMap();
-    this.lower = builder.lowerTier;
+    LowerTier<K, V> lower = builder.lowerTier;
+    WriteBehind<K, V> writeBehind = lower == null ? null : new WriteBehind<>(name,
+        "the " + lower.name() + " tier", lower::write, builder.writeBehind);
+    // The eviction listener reads this.tiers, which is set before the first write can evict.
+    this.tiers = new TierStack<>(name, builder.buildMemoryTier(this::onMemoryEviction), lower,
+        writeBehind, builder.writeBehind.segments(), builder.expiry, builder.clock,
+        new EventDispatcher<>(name, builder.eventExecutor), builder.statisticsEnabled);
+    this.readThrough = new ReadThrough<>(this, tiers.loads);
     if (lower == null) {
-      this.writeBehind = null;
       this.tierRemovals = null;
     } else {
-      this.writeBehind = new WriteBehind<>(name, "the " + lower.name() + " tier", lower::write,
-          builder.writeBehind);
       this.tierRemovals = new TierRemovals<>(name, this::reconcile, writeBehind.background());
-      this.writeBehind.onWritesLost(this::dropLostWrites);
-      this.writeBehind.afterBatch(tierRemovals::batchWritten);
+      writeBehind.onWritesLost(this::dropLostWrites);
+      writeBehind.afterBatch(tierRemovals::batchWritten);
     }
   }
 
   void start() {
-    if (lower != null) {
-      lower.open(new TierContext<>(name, segments, clock, tierRemovals));
-      writeBehind.start();
+    if (tiers.lower != null) {
+      tiers.lower.open(new TierContext<>(name, tiers.segments, tiers.clock, tierRemovals));
+      tiers.writeBehind.start();
     }
     startWarmUp();
   }
 
   private void startWarmUp() {
     List<K> hotKeys = List.of();
-    if (lower != null && warmRestart) {
+    if (tiers.lower != null && warmRestart) {
       try {
-        hotKeys = List.copyOf(lower.hotKeys());
+        hotKeys = List.copyOf(tiers.lower.hotKeys());
       } catch (RuntimeException e) {
         warmUp.fail(e);
         LOG.log(Level.WARNING, () -> "Cache '" + name + "' could not read the hot keys of its "
-            + lower.name() + " tier and starts with a cold memory tier", e);
+            + tiers.lower.name() + " tier and starts with a cold memory tier", e);
       }
     }
     if (hotKeys.isEmpty() && warmUpLoader == null) {
@@ -170,24 +142,24 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   public V get(K key) {
     Objects.requireNonNull(key, "key");
     checkOpen();
-    boolean statistics = statisticsEnabled;
+    boolean statistics = tiers.statisticsEnabled();
     long start = statistics ? System.nanoTime() : 0L;
-    MemoryEntry<V> entry = memory.getIfPresent(key);
+    MemoryEntry<V> entry = tiers.memory.getIfPresent(key);
     V value;
     Duration access = null;
-    if (entry != null && !isExpired(entry.expiresAt())
-        && (expiry == null || (access = expiry.expireAfterAccess(key, entry.value())) == null)) {
+    if (entry != null && !tiers.isExpired(entry.expiresAt())
+        && (tiers.expiry == null || (access = tiers.expiry.expireAfterAccess(key, entry.value())) == null)) {
       value = entry.value();
       if (statistics) {
-        stats.hits.increment();
-        stats.memoryHits.increment();
+        tiers.stats.hits.increment();
+        tiers.stats.memoryHits.increment();
       }
     } else {
       Duration accessed = access;
       value = withKey(key, slot -> slot.get(entry, accessed));
     }
     if (statistics) {
-      stats.getNanos.add(System.nanoTime() - start);
+      tiers.stats.getNanos.add(System.nanoTime() - start);
     }
     return value;
   }
@@ -204,7 +176,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
       Objects.requireNonNull(key, "a key in keys");
     }
     checkOpen();
-    if (lower == null) {
+    if (tiers.lower == null) {
       Map<K, V> found = new LinkedHashMap<>();
       for (K key : keys) {
         V value = get(key);
@@ -214,21 +186,21 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
       }
       return found;
     }
-    boolean statistics = statisticsEnabled;
+    boolean statistics = tiers.statisticsEnabled();
     long start = statistics ? System.nanoTime() : 0L;
     Map<K, V> read = new java.util.HashMap<>();
     Map<Integer, List<K>> missesBySegment = new java.util.TreeMap<>();
     for (K key : keys) {
-      MemoryEntry<V> entry = memory.getIfPresent(key);
-      if (entry != null && !isExpired(entry.expiresAt())
-          && (expiry == null || expiry.expireAfterAccess(key, entry.value()) == null)) {
+      MemoryEntry<V> entry = tiers.memory.getIfPresent(key);
+      if (entry != null && !tiers.isExpired(entry.expiresAt())
+          && (tiers.expiry == null || tiers.expiry.expireAfterAccess(key, entry.value()) == null)) {
         read.put(key, entry.value());
         if (statistics) {
-          stats.hits.increment();
-          stats.memoryHits.increment();
+          tiers.stats.hits.increment();
+          tiers.stats.memoryHits.increment();
         }
       } else {
-        missesBySegment.computeIfAbsent(segmentOf(spread(key.hashCode()), segments),
+        missesBySegment.computeIfAbsent(segmentOf(spread(key.hashCode()), tiers.segments),
             segment -> new ArrayList<>()).add(key);
       }
     }
@@ -241,7 +213,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
       }
     }
     if (statistics) {
-      stats.getNanos.add(System.nanoTime() - start);
+      tiers.stats.getNanos.add(System.nanoTime() - start);
     }
     return found;
   }
@@ -253,25 +225,21 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
    * read path on what was found.
    */
   private Map<K, V> readBelow(int segment, List<K> keys) {
-    int[] stripeIndexes = keys.stream().mapToInt(key -> spread(key.hashCode()) & (STRIPES - 1))
-        .distinct().sorted().toArray();
-    int locked = 0;
+    int[] locked = stripes.lockAll(keys);
     Map<K, V> found = new java.util.HashMap<>();
     try {
-      for (; locked < stripeIndexes.length; locked++) {
-        stripes[stripeIndexes[locked]].lock();
-      }
       checkOpen();
       List<K> toRead = new ArrayList<>(keys.size());
       for (K key : keys) {
-        if (!memoryMap.containsKey(key) && writeBehind.pending(segment, key) == null) {
+        if (!tiers.memoryMap.containsKey(key) && tiers.writeBehind.pending(segment, key) == null) {
           toRead.add(key);
         }
       }
-      Map<K, TierEntry<V>> below = toRead.isEmpty() ? Map.of() : lower.readAll(segment, toRead);
+      Map<K, TierEntry<V>> below = toRead.isEmpty() ? Map.of()
+          : tiers.lower.readAll(segment, toRead);
       Set<K> read = new java.util.HashSet<>(toRead);
       for (K key : keys) {
-        Slot slot = new Slot(key, segment, false);
+        KeySlot<K, V> slot = new KeySlot<>(tiers, key, segment, false);
         if (read.contains(key)) {
           slot.prefetched(below.get(key));
         }
@@ -281,23 +249,17 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
         }
       }
     } catch (RuntimeException | Error failure) {
-      unlock(stripeIndexes, locked);
+      stripes.unlockAll(locked);
       try {
-        events.awaitSynchronous();
+        tiers.events.awaitSynchronous();
       } catch (RuntimeException | Error listenerFailure) {
         failure.addSuppressed(listenerFailure);
       }
       throw failure;
     }
-    unlock(stripeIndexes, locked);
-    events.awaitSynchronous();
+    stripes.unlockAll(locked);
+    tiers.events.awaitSynchronous();
     return found;
-  }
-
-  private void unlock(int[] stripeIndexes, int locked) {
-    for (int i = 0; i < locked; i++) {
-      stripes[stripeIndexes[i]].unlock();
-    }
   }
 
   /**
@@ -315,87 +277,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   public V get(K key, Function<? super K, ? extends V> loader) {
     Objects.requireNonNull(loader, "loader");
     V value = get(key);
-    if (value != null) {
-      return value;
-    }
-    return loadOnce(key, loader);
-  }
-
-  /**
-   * The miss path of {@link #get(Object, Function)}: finds the key absent under its lock (another
-   * thread may have written or loaded it since the lock-free read) and joins or starts its load.
-   */
-  private V loadOnce(K key, Function<? super K, ? extends V> loader) {
-    List<LoadsInFlight.Load<V>> started = new ArrayList<>(1);
-    Object found = withKey(key, true, slot -> {
-      V current = slot.load(false);
-      if (current != null) {
-        return current;
-      }
-      LoadsInFlight.Load<V> running = loads.get(key);
-      if (running != null) {
-        return running;
-      }
-      started.add(loads.start(key));
-      return null;
-    });
-    if (found instanceof LoadsInFlight.Load<?> joined) {
-      @SuppressWarnings("unchecked")
-      LoadsInFlight.Load<V> load = (LoadsInFlight.Load<V>) joined;
-      return load.awaitSettled();
-    }
-    if (started.isEmpty()) {
-      @SuppressWarnings("unchecked")
-      V current = (V) found;
-      return current;
-    }
-    LoadsInFlight.Load<V> load = started.get(0);
-    V loaded;
-    try {
-      loaded = loader.apply(key);
-    } catch (RuntimeException | Error e) {
-      endFailedLoad(key, load, e);
-      throw e;
-    }
-    load.loaded(loaded);
-    return settle(key, load, loaded);
-  }
-
-  // The waiters are failed before the key's lock is taken: an entry processor holding that lock
-  // may be waiting for this load (see Slot#loadUnderLock).
-  private void endFailedLoad(K key, LoadsInFlight.Load<V> load, Throwable failure) {
-    load.fail(failure);
-    withKey(key, true, slot -> {
-      loads.end(key, load);
-      return null;
-    });
-  }
-
-  /**
-   * Stores what a load returned unless the key was written meanwhile, and hands readers the
-   * outcome: the loaded value, or what the write left. The caller has completed
-   * {@link LoadsInFlight.Load#loaded} first, before taking the key's lock.
-   */
-  private V settle(K key, LoadsInFlight.Load<V> load, V loaded) {
-    V outcome;
-    try {
-      outcome = withKey(key, slot -> {
-        loads.end(key, load);
-        V current = slot.load(false);
-        if (load.written() || current != null) {
-          return current;
-        }
-        if (loaded != null) {
-          slot.store(loaded);
-        }
-        return loaded;
-      });
-    } catch (RuntimeException | Error e) {
-      load.fail(e);
-      throw e;
-    }
-    load.settle(outcome);
-    return outcome;
+    return value != null ? value : readThrough.load(key, loader);
   }
 
   /**
@@ -410,69 +292,15 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
       Function<? super Set<K>, ? extends Map<? extends K, ? extends V>> loader) {
     Objects.requireNonNull(loader, "loader");
     Map<K, V> found = getAll(keys);
-    if (found.size() == keys.size()) {
-      return found;
-    }
-    Map<K, LoadsInFlight.Load<V>> owned = new LinkedHashMap<>();
-    Map<K, LoadsInFlight.Load<V>> joined = new LinkedHashMap<>();
-    for (K key : keys) {
-      if (found.containsKey(key)) {
-        continue;
-      }
-      withKey(key, true, slot -> {
-        V current = slot.load(false);
-        if (current != null) {
-          found.put(key, current);
-        } else if (loads.get(key) != null) {
-          joined.put(key, loads.get(key));
-        } else {
-          owned.put(key, loads.start(key));
-        }
-        return null;
-      });
-    }
-    if (!owned.isEmpty()) {
-      Map<? extends K, ? extends V> loaded;
-      try {
-        loaded = loader.apply(java.util.Collections.unmodifiableSet(owned.keySet()));
-      } catch (RuntimeException | Error e) {
-        owned.forEach((key, load) -> endFailedLoad(key, load, e));
-        throw e;
-      }
-      Map<? extends K, ? extends V> results = loaded == null ? Map.of() : loaded;
-      // Every raw outcome is out before any key's lock is taken (a processor holding one key's
-      // lock may wait for another's), and our own loads are settled before we wait for anyone
-      // else's, so two such calls that each wait for the other's keys never wait in a circle.
-      owned.forEach((key, load) -> load.loaded(results.get(key)));
-      owned.forEach((key, load) -> {
-        V value = settle(key, load, results.get(key));
-        if (value != null) {
-          found.put(key, value);
-        }
-      });
-    }
-    joined.forEach((key, load) -> {
-      V value = load.awaitSettled();
-      if (value != null) {
-        found.put(key, value);
-      }
-    });
-    Map<K, V> ordered = new LinkedHashMap<>();
-    for (K key : keys) {
-      V value = found.get(key);
-      if (value != null) {
-        ordered.put(key, value);
-      }
-    }
-    return ordered;
+    return found.size() == keys.size() ? found : readThrough.loadAll(keys, found, loader);
   }
 
   /** Returns whether the cache holds a value for the key; counts no statistics, promotes nothing. */
   public boolean containsKey(K key) {
     Objects.requireNonNull(key, "key");
     checkOpen();
-    MemoryEntry<V> entry = memory.getIfPresent(key);
-    if (entry != null && !isExpired(entry.expiresAt())) {
+    MemoryEntry<V> entry = tiers.memory.getIfPresent(key);
+    if (entry != null && !tiers.isExpired(entry.expiresAt())) {
       return true;
     }
     return withKey(key, slot -> slot.load(false) != null);
@@ -488,7 +316,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   public void put(K key, V value) {
     Objects.requireNonNull(value, "value");
     timedPut(key, slot -> {
-      if (expiry != null || events.hasListeners()) {
+      if (tiers.expiry != null || tiers.events.hasListeners()) {
         slot.load(false);
       }
       return slot.store(value);
@@ -634,7 +462,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   private <R> R process(K key, boolean countLookup, EntryProcessor<K, V, R> processor) {
     Objects.requireNonNull(processor, "processor");
     markWritten(key);
-    boolean statistics = statisticsEnabled;
+    boolean statistics = tiers.statisticsEnabled();
     long start = statistics ? System.nanoTime() : 0L;
     List<ProcessedEntry<K, V>> processed = new ArrayList<>(1);
     R result = withKey(key, slot -> {
@@ -643,7 +471,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
       return entry.run(processor);
     });
     if (statistics) {
-      var counter = processed.get(0).timeCounter(stats);
+      var counter = processed.get(0).timeCounter(tiers.stats);
       if (counter != null) {
         counter.add(System.nanoTime() - start);
       }
@@ -675,21 +503,18 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   public void clear() {
     checkOpen();
     reconcileTierRemovals();
-    ConcurrentHashMap<K, Boolean> loading = keysBeingLoaded;
-    if (loading != null) {
-      loading.replaceAll((key, written) -> Boolean.TRUE);
-    }
-    withAllKeys(() -> {
-      if (writeBehind != null) {
-        writeBehind.withAllLanes(() -> {
-          writeBehind.clearBuffers();
-          for (int segment = 0; segment < segments; segment++) {
-            lower.clear(segment);
+    tiers.warmUpFence.allWritten();
+    stripes.withAll(() -> {
+      if (tiers.writeBehind != null) {
+        tiers.writeBehind.withAllLanes(() -> {
+          tiers.writeBehind.clearBuffers();
+          for (int segment = 0; segment < tiers.segments; segment++) {
+            tiers.lower.clear(segment);
           }
         });
       }
-      memory.invalidateAll();
-      loads.allWritten();
+      tiers.memory.invalidateAll();
+      tiers.loads.allWritten();
     });
   }
 
@@ -704,8 +529,8 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   public Iterator<Map.Entry<K, V>> iterator() {
     checkOpen();
     reconcileTierRemovals();
-    return new CacheIterator<>(this, lower == null ? null : writeBehind, lower, segments,
-        memoryMap.keySet());
+    return new CacheIterator<>(this, tiers.lower == null ? null : tiers.writeBehind, tiers.lower, tiers.segments,
+        tiers.memoryMap.keySet());
   }
 
   /**
@@ -716,8 +541,8 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   public Iterator<K> keys() {
     checkOpen();
     reconcileTierRemovals();
-    CacheIterator<K, V> walk = new CacheIterator<>(this, writeBehind, lower, segments,
-        memoryMap.keySet());
+    CacheIterator<K, V> walk = new CacheIterator<>(this, tiers.writeBehind, tiers.lower, tiers.segments,
+        tiers.memoryMap.keySet());
     return new Iterator<>() {
       @Override public boolean hasNext() {
         return walk.hasNextKey();
@@ -739,8 +564,8 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
       slot.touch();
       return found;
     });
-    if (value != null && statisticsEnabled) {
-      stats.hits.increment();
+    if (value != null && tiers.statisticsEnabled()) {
+      tiers.stats.hits.increment();
     }
     return value;
   }
@@ -750,8 +575,8 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     checkOpen();
     reconcileTierRemovals();
     long count = 0;
-    CacheIterator<K, V> keys = new CacheIterator<>(this, writeBehind, lower, segments,
-        memoryMap.keySet());
+    CacheIterator<K, V> keys = new CacheIterator<>(this, tiers.writeBehind, tiers.lower, tiers.segments,
+        tiers.memoryMap.keySet());
     while (keys.hasNextKey()) {
       K key = keys.nextKey();
       if (withKey(key, slot -> slot.load(false)) != null) {
@@ -766,15 +591,15 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
    * its count plus the pending writes. Expired entries not yet dropped are included.
    */
   public long estimatedSize() {
-    return lower == null ? memory.estimatedSize() : lower.size() + writeBehind.pendingCount();
+    return tiers.lower == null ? tiers.memory.estimatedSize() : tiers.lower.size() + tiers.writeBehind.pendingCount();
   }
 
   /** Returns how many entries the memory tier holds now (its weighted size if bounded by weight). */
   public long memoryTierSize() {
-    memory.cleanUp();
-    return memory.policy().eviction()
-        .map(eviction -> eviction.weightedSize().orElse(memory.estimatedSize()))
-        .orElse(memory.estimatedSize());
+    tiers.memory.cleanUp();
+    return tiers.memory.policy().eviction()
+        .map(eviction -> eviction.weightedSize().orElse(tiers.memory.estimatedSize()))
+        .orElse(tiers.memory.estimatedSize());
   }
 
   /**
@@ -802,8 +627,8 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
    */
   public void flush() {
     checkOpen();
-    if (writeBehind != null) {
-      writeBehind.flush();
+    if (tiers.writeBehind != null) {
+      tiers.writeBehind.flush();
       reconcileTierRemovals();
     }
   }
@@ -832,25 +657,25 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
       tierRemovals.stop();
     }
     try {
-      if (writeBehind != null) {
-        writeBehind.close(closeTimeout);
+      if (tiers.writeBehind != null) {
+        tiers.writeBehind.close(closeTimeout);
       }
       flushed = true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CacheWriteException("Interrupted while closing cache '" + name + "'; "
-          + writeBehind.pendingCount() + " buffered entries were not written", e);
+          + tiers.writeBehind.pendingCount() + " buffered entries were not written", e);
     } finally {
-      if (lower != null) {
+      if (tiers.lower != null) {
         try {
           if (flushed && warmRestart) {
             saveHotKeys();
           }
         } finally {
-          lower.close();
+          tiers.lower.close();
         }
       }
-      memory.invalidateAll();
+      tiers.memory.invalidateAll();
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
@@ -864,21 +689,21 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
    */
   private void saveHotKeys() {
     try {
-      memory.cleanUp(); // reads still in Caffeine's buffers count towards the order
-      long now = clock.currentTimeMillis();
-      int limit = (int) Math.min(Integer.MAX_VALUE, memory.estimatedSize());
+      tiers.memory.cleanUp(); // reads still in Caffeine's buffers count towards the order
+      long now = tiers.clock.currentTimeMillis();
+      int limit = (int) Math.min(Integer.MAX_VALUE, tiers.memory.estimatedSize());
       List<K> hottest = new ArrayList<>(limit);
-      memory.policy().eviction().ifPresent(eviction -> eviction.hottest(limit)
+      tiers.memory.policy().eviction().ifPresent(eviction -> eviction.hottest(limit)
           .forEach((key, entry) -> {
             if (!entry.isExpired(now)) {
               hottest.add(key);
             }
           }));
-      lower.saveHotKeys(hottest);
+      tiers.lower.saveHotKeys(hottest);
     } catch (RuntimeException e) {
       // Only a speed-up: every value is flushed already, so the close goes on.
       LOG.log(Level.WARNING, () -> "Cache '" + name + "' could not save its hot keys to the "
-          + lower.name() + " tier; the next start refills memory on demand instead", e);
+          + tiers.lower.name() + " tier; the next start refills memory on demand instead", e);
     }
   }
 
@@ -902,7 +727,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     if (types.isEmpty()) {
       throw new IllegalArgumentException("types is empty: name at least one EventType to listen to");
     }
-    return events.register(listener, types, synchronous)::run;
+    return tiers.events.register(listener, types, synchronous)::run;
   }
 
   /** Registers a listener for every kind of event; see the other overload. */
@@ -916,41 +741,41 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
    * so that the evictions it owes are counted.
    */
   public CacheStatistics statistics() {
-    memory.cleanUp();
-    return stats.snapshot(writeBehind);
+    tiers.memory.cleanUp();
+    return tiers.stats.snapshot(tiers.writeBehind);
   }
 
   /** Resets the statistics counters to zero. */
   public void clearStatistics() {
-    stats.reset();
+    tiers.stats.reset();
   }
 
   /** Turns statistics on or off; when off, operations read no clock for them and count nothing. */
   public void setStatisticsEnabled(boolean enabled) {
-    this.statisticsEnabled = enabled;
+    tiers.statisticsEnabled(enabled);
   }
 
   /** Returns whether statistics are being counted. */
   public boolean isStatisticsEnabled() {
-    return statisticsEnabled;
+    return tiers.statisticsEnabled();
   }
 
   /** Returns the lower tier's name, or {@code null} for a memory-only cache. */
   public String lowerTierName() {
-    return lower == null ? null : lower.name();
+    return tiers.lower == null ? null : tiers.lower.name();
   }
   /**
    * Returns the bytes the lower tier occupies on its medium, or -1 without a lower tier, when the
    * tier cannot tell, or once the cache is closed.
    */
   public long lowerTierStoredBytes() {
-    return lower == null || closed ? -1 : lower.storedBytes();
+    return tiers.lower == null || closed ? -1 : tiers.lower.storedBytes();
   }
 
 
   @Override
   public String toString() {
-    return "TieredCache[" + name + (lower == null ? ", memory only" : ", over " + lower.name())
+    return "TieredCache[" + name + (tiers.lower == null ? ", memory only" : ", over " + tiers.lower.name())
         + "]";
   }
 
@@ -962,118 +787,92 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     }
   }
 
-  private boolean isExpired(long expiresAt) {
-    return expiresAt != ETERNAL && expiresAt <= clock.currentTimeMillis();
-  }
 
-  private <R> R timedPut(K key, Function<Slot, R> body) {
+  private <R> R timedPut(K key, Function<KeySlot<K, V>, R> body) {
     markWritten(key);
-    boolean statistics = statisticsEnabled;
+    boolean statistics = tiers.statisticsEnabled();
     long start = statistics ? System.nanoTime() : 0L;
     R result = withKey(key, body);
     if (statistics) {
-      stats.putNanos.add(System.nanoTime() - start);
+      tiers.stats.putNanos.add(System.nanoTime() - start);
     }
     return result;
   }
 
-  private <R> R timedRemove(K key, Function<Slot, R> body) {
+  private <R> R timedRemove(K key, Function<KeySlot<K, V>, R> body) {
     markWritten(key);
-    boolean statistics = statisticsEnabled;
+    boolean statistics = tiers.statisticsEnabled();
     long start = statistics ? System.nanoTime() : 0L;
     R result = withKey(key, body);
     if (statistics) {
-      stats.removeNanos.add(System.nanoTime() - start);
+      tiers.stats.removeNanos.add(System.nanoTime() - start);
     }
     return result;
   }
 
   /** Runs {@code body} under the key's lock, then waits for synchronous listeners. */
-  private <R> R withKey(K key, Function<Slot, R> body) {
+  private <R> R withKey(K key, Function<KeySlot<K, V>, R> body) {
     return withKey(key, false, body);
   }
 
   /** As {@link #withKey(Object, Function)}; a {@code quiet} slot counts no statistics. */
-  private <R> R withKey(K key, boolean quiet, Function<Slot, R> body) {
+  <R> R withKey(K key, boolean quiet, Function<KeySlot<K, V>, R> body) {
     Objects.requireNonNull(key, "key");
     checkOpen();
     int hash = spread(key.hashCode());
-    ReentrantLock lock = stripes[hash & (STRIPES - 1)];
+    ReentrantLock lock = stripes.of(hash);
     R result;
     lock.lock();
     try {
-      result = body.apply(new Slot(key, segmentOf(hash, segments), quiet));
+      result = body.apply(new KeySlot<>(tiers, key, segmentOf(hash, tiers.segments), quiet));
     } catch (RuntimeException | Error failure) {
       lock.unlock();
       try {
-        events.awaitSynchronous();
+        tiers.events.awaitSynchronous();
       } catch (RuntimeException | Error listenerFailure) {
         failure.addSuppressed(listenerFailure);
       }
       throw failure;
     }
     lock.unlock();
-    events.awaitSynchronous();
+    tiers.events.awaitSynchronous();
     return result;
   }
 
-  private void withAllKeys(Runnable action) {
-    int locked = 0;
-    try {
-      for (; locked < STRIPES; locked++) {
-        stripes[locked].lock();
-      }
-      action.run();
-    } finally {
-      for (int i = 0; i < locked; i++) {
-        stripes[i].unlock();
-      }
-    }
-  }
 
   // ---------------------------------------------------------------- warm-up's operations
 
-  /** Warm-up: promotes the key's entry from below if memory has none; see {@link Slot#refill}. */
+  /** Warm-up: promotes the key's entry from below if memory has none; see {@link KeySlot#refill}. */
   void refill(K key) {
-    withKey(key, true, Slot::refill);
+    withKey(key, true, KeySlot::refill);
   }
 
-  /** Warm-up: stores a loaded value as {@link Slot#storeLoaded} says; returns whether it did. */
+  /** Warm-up: stores a loaded value as {@link KeySlot#storeLoaded} says; returns whether it did. */
   boolean storeLoaded(K key, V value) {
     return withKey(key, true, slot -> slot.storeLoaded(value));
   }
 
   /** Whether the memory tier is at its bound, so refilling more would only evict. */
   boolean memoryIsFull() {
-    memory.cleanUp(); // the sizes count only what maintenance has seen
-    return memory.policy().eviction()
-        .map(eviction -> eviction.weightedSize().orElse(memory.estimatedSize())
+    tiers.memory.cleanUp(); // the sizes count only what maintenance has seen
+    return tiers.memory.policy().eviction()
+        .map(eviction -> eviction.weightedSize().orElse(tiers.memory.estimatedSize())
             >= eviction.getMaximum())
         .orElse(false);
   }
 
-  /** Starts watching a loader batch's keys for writes; see {@link #keysBeingLoaded}. */
+  /** Starts watching a warm-up loader batch's keys for writes; see {@link WarmUpFence}. */
   void beginLoading(Set<K> batch) {
-    ConcurrentHashMap<K, Boolean> loading = new ConcurrentHashMap<>(batch.size() * 2);
-    for (K key : batch) {
-      loading.put(key, Boolean.FALSE);
-    }
-    keysBeingLoaded = loading;
+    tiers.warmUpFence.begin(batch);
   }
 
   void endLoading() {
-    keysBeingLoaded = null;
+    tiers.warmUpFence.end();
   }
 
-  /**
-   * Called by every write op before it takes the key's lock: a loader batch requested before this
-   * write may hold an older value, so the write wins even if it leaves the key absent.
-   */
+  /** Called by every write op before it takes the key's lock; see {@link WarmUpFence}. */
   private void markWritten(K key) {
-    ConcurrentHashMap<K, Boolean> loading = keysBeingLoaded;
-    if (loading != null && key != null) {
-      loading.replace(key, Boolean.TRUE);
-    }
+    tiers.warmUpFence.written(key);
   }
 
   /** Mixes a hash code as {@link KeyPlacement#spread} does; the stripe uses the low bits. */
@@ -1124,352 +923,15 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     if (cause != RemovalCause.SIZE || key == null || entry == null) {
       return;
     }
-    boolean statistics = statisticsEnabled;
+    boolean statistics = tiers.statisticsEnabled();
     if (statistics) {
-      stats.memoryEvictions.increment();
+      tiers.stats.memoryEvictions.increment();
     }
-    if (lower == null) {
+    if (tiers.lower == null) {
       if (statistics) {
-        stats.evictions.increment();
+        tiers.stats.evictions.increment();
       }
-      events.publish(EventType.EVICTED, key, entry.value(), null, false);
-    }
-  }
-
-  private long expiresAt(Duration duration, long unchanged) {
-    if (duration == null) {
-      return unchanged;
-    }
-    long now = clock.currentTimeMillis();
-    if (duration.isZero() || duration.isNegative()) {
-      return now;
-    }
-    try {
-      long millis = duration.toMillis();
-      return millis >= ETERNAL - now ? ETERNAL : now + millis;
-    } catch (ArithmeticException tooLong) {
-      return ETERNAL;
-    }
-  }
-
-  /**
-   * One operation's view of one key, used while the key's lock is held: what the tiers hold, and
-   * the steps that change it. Every operation is built from these steps, so every one follows the
-   * same read and write paths.
-   */
-  final class Slot {
-    final K key;
-    final int segment;
-    // Warm-up's slots count nothing: warming is not the application's traffic.
-    private final boolean quiet;
-    private V value;
-    private long expiresAt;
-    private MemoryEntry<V> inMemory;
-    // What a bulk read found below for this key, used instead of a read of its own.
-    private boolean hasPrefetched;
-    private TierEntry<V> prefetched;
-
-    Slot(K key, int segment, boolean quiet) {
-      this.key = key;
-      this.segment = segment;
-      this.quiet = quiet;
-    }
-
-    private boolean counting() {
-      return !quiet && statisticsEnabled;
-    }
-
-    /**
-     * Reads the key through the tiers: memory, pending buffer, lower tier. An expired entry found
-     * on the way is dropped from every tier (an EXPIRED event) and reads as absent. Counts tier
-     * statistics if {@code countTiers}.
-     */
-    V load(boolean countTiers) {
-      boolean statistics = countTiers && counting();
-      MemoryEntry<V> entry = memory.getIfPresent(key);
-      if (entry != null) {
-        if (statistics && !isExpired(entry.expiresAt())) {
-          stats.memoryHits.increment();
-        } else if (statistics) {
-          // An expired value is served by no tier; below, the same expiry is stored with it.
-          stats.memoryMisses.increment();
-          if (lower != null) {
-            stats.lowerMisses.increment();
-          }
-        }
-        return found(entry.value(), entry.expiresAt(), entry);
-      }
-      if (statistics) {
-        stats.memoryMisses.increment();
-      }
-      if (lower == null) {
-        return absent();
-      }
-      TierEntry<V> below = below();
-      if (statistics) {
-        (below == null || isExpired(below.expiresAtMillis()) ? stats.lowerMisses : stats.lowerHits)
-            .increment();
-      }
-      return below == null ? absent() : found(below.value(), below.expiresAtMillis(), null);
-    }
-
-    /** What is below memory: the pending write (none for a tombstone), else the lower tier's. */
-    private TierEntry<V> below() {
-      TierWrite<K, V> pending = writeBehind.pending(segment, key);
-      if (pending != null) {
-        return pending.isRemoval() ? null
-            : new TierEntry<>(pending.value(), pending.expiresAtMillis());
-      }
-      return hasPrefetched ? prefetched : lower.read(segment, key);
-    }
-
-    /** Gives the slot what a bulk read found below (null: nothing), read under its lock. */
-    void prefetched(TierEntry<V> entry) {
-      hasPrefetched = true;
-      prefetched = entry;
-    }
-
-    /**
-     * Warm-up's refill: copies the entry below into memory if memory has none. Memory always holds
-     * the newest value when it holds one, so an entry there (even an expired one) is left alone. An
-     * expired entry below is skipped and left for a read to drop: warm-up changes no tier but
-     * memory, and fires no event.
-     */
-    Void refill() {
-      if (lower == null || memoryMap.containsKey(key)) {
-        return null;
-      }
-      TierEntry<V> below = below();
-      if (below != null && !isExpired(below.expiresAtMillis())) {
-        value = below.value();
-        expiresAt = below.expiresAtMillis();
-        promote();
-      }
-      return null;
-    }
-
-    /**
-     * Stores a warm-up loader's value as {@code putIfAbsent} would, unless a write op touched the
-     * key since its batch was requested: the loader may have read the system of record before that
-     * write, so the write wins even when it left the key absent.
-     */
-    boolean storeLoaded(V loaded) {
-      ConcurrentHashMap<K, Boolean> loading = keysBeingLoaded;
-      if (loading != null && Boolean.TRUE.equals(loading.get(key))) {
-        return false;
-      }
-      return load(false) == null && store(loaded);
-    }
-
-    private V found(V found, long foundExpiresAt, MemoryEntry<V> memoryEntry) {
-      if (isExpired(foundExpiresAt)) {
-        value = found;
-        inMemory = memoryEntry;
-        if (counting()) {
-          stats.expirations.increment();
-        }
-        writeTiers(null, 0L, EventType.EXPIRED, found);
-        return null;
-      }
-      value = found;
-      expiresAt = foundExpiresAt;
-      inMemory = memoryEntry;
-      return found;
-    }
-
-    private V absent() {
-      value = null;
-      inMemory = null;
-      return null;
-    }
-
-    /** The read path of a get that missed memory without a lock (or must change expiry). */
-    V get(MemoryEntry<V> seen, Duration seenAccess) {
-      V current = load(true);
-      countGet(current);
-      if (current == null) {
-        return null;
-      }
-      Duration access = (inMemory != null && inMemory == seen && seenAccess != null)
-          ? seenAccess
-          : (expiry == null ? null : expiry.expireAfterAccess(key, current));
-      long next = access == null ? expiresAt : expiresAt(access, expiresAt);
-      if (next != expiresAt) {
-        writeTiers(current, next, null, null);
-      } else if (inMemory == null) {
-        promote();
-      }
-      return current;
-    }
-
-    void countGet(V current) {
-      if (current == null) {
-        countMiss();
-      } else {
-        countHit();
-      }
-    }
-
-    void countHit() {
-      if (counting()) {
-        stats.hits.increment();
-      }
-    }
-
-    void countMiss() {
-      if (counting()) {
-        stats.misses.increment();
-      }
-    }
-
-    /** Applies the access expiry to a value just read (JSR-107: reads may change expiry). */
-    void touch() {
-      if (expiry == null || value == null) {
-        return;
-      }
-      long next = expiresAt(expiry.expireAfterAccess(key, value), expiresAt);
-      if (next != expiresAt) {
-        writeTiers(value, next, null, null);
-      }
-    }
-
-    /** Copies an entry found below into memory; no event, nothing written below. */
-    private void promote() {
-      MemoryEntry<V> entry = new MemoryEntry<>(value, expiresAt);
-      memoryMap.put(key, entry);
-      inMemory = entry;
-    }
-
-    /**
-     * Stores a value as a create or an update of what {@link #load} found, with the expiry the
-     * policy gives. Returns false if a create expired at once (JSR-107: it is not stored).
-     */
-    boolean store(V newValue) {
-      V old = value;
-      long next;
-      if (old == null) {
-        next = expiry == null ? ETERNAL : expiresAt(expiry.expireAfterCreate(key, newValue), ETERNAL);
-        if (next != ETERNAL && isExpired(next)) {
-          return false;
-        }
-      } else {
-        next = expiry == null ? expiresAt : expiresAt(expiry.expireAfterUpdate(key, newValue),
-            expiresAt);
-      }
-      writeTiers(newValue, next, old == null ? EventType.CREATED : EventType.UPDATED, old);
-      if (counting()) {
-        stats.puts.increment();
-      }
-      return true;
-    }
-
-    /** Removes the value {@link #load} found; returns true. */
-    boolean delete() {
-      writeTiers(null, 0L, EventType.REMOVED, value);
-      if (counting()) {
-        stats.removals.increment();
-      }
-      return true;
-    }
-
-    /**
-     * The one write path: the buffer first (it may refuse, leaving everything unchanged), then
-     * memory, publishing the event inside the memory tier's atomic update so that it is ordered
-     * with evictions of the same key.
-     */
-    private void writeTiers(V newValue, long newExpiresAt, EventType type, V oldValue) {
-      loads.written(key);
-      if (writeBehind != null && !(newValue == null && oldValue == null)) {
-        // A key whose equals or hashCode throws must fail here, before the buffer takes the
-        // write: failing in the memory update below would leave a write the caller saw fail
-        // on its way to disk. (A colliding key another thread adds meanwhile can still slip by.)
-        memoryMap.containsKey(key);
-        PreparedWrite prepared = newValue == null ? null : lower.prepare(key, newValue);
-        writeBehind.write(segment, new TierWrite<>(key, newValue, newExpiresAt, prepared));
-      }
-      MemoryEntry<V> entry = newValue == null ? null : new MemoryEntry<>(newValue, newExpiresAt);
-      if (type == null || !events.hasListeners()) {
-        if (entry == null) {
-          memoryMap.remove(key);
-        } else {
-          memoryMap.put(key, entry);
-        }
-      } else {
-        memoryMap.compute(key, (k, ignored) -> {
-          events.publish(type, k, oldValue,
-              type == EventType.EXPIRED || type == EventType.REMOVED ? null : newValue, true);
-          return entry;
-        });
-      }
-      value = newValue;
-      expiresAt = newExpiresAt;
-      inMemory = entry;
-    }
-
-    V currentValue() {
-      return value;
-    }
-
-    /**
-     * A read-through load from inside an entry processor, under the key's lock: waits for the
-     * load another reader has in flight for the key, if any, instead of loading again; otherwise
-     * loads here. Stores nothing: the processor decides.
-     */
-    /**
-     * Marks the key's load in flight, if any, as overtaken by this operation even if it changes
-     * nothing: an unconditional removal of an absent key (an invalidation) must still keep a load
-     * that may have read the old value from storing it. Changes mark it anyway (writeTiers).
-     */
-    void overtakeLoad() {
-      loads.written(key);
-    }
-
-    V loadUnderLock(Function<? super K, ? extends V> loader) {
-      LoadsInFlight.Load<V> running = loads.get(key);
-      return running != null ? running.awaitLoaded() : loader.apply(key);
-    }
-
-    /**
-     * Drops the key from memory if the lower tier no longer holds it (it reported evicting or
-     * purging it) and no newer write of it is pending; publishes the eviction or expiry with the
-     * value memory held (or the one reported) and counts it. A key written again since, or back in
-     * the tier, is left alone.
-     */
-    boolean dropRemovedBelow(TierRemoval.Cause cause, V reported) {
-      if (writeBehind.pending(segment, key) != null) {
-        return false;
-      }
-      if (lower.read(segment, key) != null) {
-        return true;
-      }
-      MemoryEntry<V> held = memoryMap.get(key);
-      V old = held != null ? held.value() : reported;
-      EventType type = cause == TierRemoval.Cause.EVICTED ? EventType.EVICTED : EventType.EXPIRED;
-      if (statisticsEnabled) {
-        if (type == EventType.EVICTED) {
-          stats.evictions.increment();
-          stats.lowerEvictions.increment();
-        } else {
-          stats.expirations.increment();
-        }
-      }
-      if (old != null && events.hasListeners()) {
-        memoryMap.compute(key, (k, ignored) -> {
-          events.publish(type, k, old, null, true);
-          return null;
-        });
-      } else if (held != null) {
-        memoryMap.remove(key);
-      }
-      return true;
-    }
-
-    /** Drops a key whose write the lower tier failed permanently, unless it was written again. */
-    boolean dropLost() {
-      if (writeBehind.pending(segment, key) == null) {
-        memoryMap.remove(key);
-      }
-      return true;
+      tiers.events.publish(EventType.EVICTED, key, entry.value(), null, false);
     }
   }
 }
