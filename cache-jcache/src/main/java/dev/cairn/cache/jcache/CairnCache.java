@@ -155,10 +155,7 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   public V get(K key) {
     checkOpen();
     checkKey(key);
-    V value = engine.get(key);
-    if (value == null && readThrough) {
-      value = loadThrough(key);
-    }
+    V value = readThrough ? engine.get(copier.copy(key, "key"), this::loadOne) : engine.get(key);
     return copier.copy(value, "value");
   }
 
@@ -166,15 +163,15 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   public Map<K, V> getAll(Set<? extends K> keys) {
     checkOpen();
     checkKeys(keys);
-    Map<K, V> found = new LinkedHashMap<>(engine.getAll(keys));
-    if (readThrough && found.size() < keys.size()) {
-      Set<K> missing = new LinkedHashSet<>();
+    Map<K, V> found;
+    if (readThrough) {
+      Set<K> stored = new LinkedHashSet<>();
       for (K key : keys) {
-        if (!found.containsKey(key)) {
-          missing.add(key);
-        }
+        stored.add(copier.copy(key, "key"));
       }
-      found.putAll(loadAllThrough(missing));
+      found = engine.getAll(stored, this::loadSome);
+    } else {
+      found = engine.getAll(keys);
     }
     Map<K, V> copies = new HashMap<>(found.size() * 2);
     found.forEach((key, value) -> copies.put(key, copier.copy(value, "value")));
@@ -738,21 +735,17 @@ public final class CairnCache<K, V> implements Cache<K, V> {
 
   // ---------------------------------------------------------------- loaders and writers
 
-  private V loadThrough(K key) {
-    V loaded = records.load(key);
-    if (loaded != null) {
-      storeIfAbsent(key, loaded);
-    }
-    return loaded;
+  /** Read-through of one key, for the engine's one-load-per-key path: a copy to store. */
+  private V loadOne(K key) {
+    return copier.copy(records.load(key), "value");
   }
 
-  private Map<K, V> loadAllThrough(Set<K> keys) {
-    Map<K, V> loaded = records.loadAll(keys);
+  /** Read-through of the keys no tier holds, in one loadAll; nulls the loader returns are left out. */
+  private Map<K, V> loadSome(Set<K> keys) {
     Map<K, V> stored = new LinkedHashMap<>();
-    loaded.forEach((key, value) -> {
+    records.loadAll(keys).forEach((key, value) -> {
       if (key != null && value != null) {
-        storeIfAbsent(key, value);
-        stored.put(key, value);
+        stored.put(key, copier.copy(value, "value"));
       }
     });
     return stored;

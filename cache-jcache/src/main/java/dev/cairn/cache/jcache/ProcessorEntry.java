@@ -57,7 +57,8 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
       default -> {
         V current = entry.getValue();
         if (current == null && readThrough) {
-          V loaded = records.load(getKey());
+          // Waits for a load of the key in flight, if a reader started one, instead of loading.
+          V loaded = entry.load(records::load);
           if (loaded != null) {
             change = Change.LOADED;
             value = loaded;
