@@ -173,7 +173,7 @@ class WriteBehindTest {
   @Test
   void readsSeeTheLatestQueuedValueBeforeAnyFlush() {
     // An empty memory tier sends every read down to the buffer.
-    try (TieredCache<String, String> cache = cache("read-queued").maximumSize(0)
+    try (TieredCache<String, String> cache = cacheWithEmptyMemory("read-queued")
         .statisticsEnabled(true).flushInterval(NEVER).build()) {
       Map<String, String> expected = new LinkedHashMap<>();
       for (int k = 0; k < 50; k++) {
@@ -205,6 +205,7 @@ class WriteBehindTest {
         .<CollidingKey, String>builder("read-colliding")
         .lowerTier(collidingTier)
         .maximumSize(0)
+        .memoryMaintenanceExecutor(Runnable::run)   // see cacheWithEmptyMemory
         .segments(4)
         .flushInterval(NEVER)
         .closeTimeout(Duration.ofSeconds(2))
@@ -240,7 +241,7 @@ class WriteBehindTest {
 
   @Test
   void aQueuedRemoveShadowsAValueAlreadyInTheLowerTier() {
-    try (TieredCache<String, String> cache = cache("shadow-remove").maximumSize(0)
+    try (TieredCache<String, String> cache = cacheWithEmptyMemory("shadow-remove")
         .flushInterval(NEVER).build()) {
       tier.preload("k", "on disk", ETERNAL);
       assertThat(cache.get("k")).isEqualTo("on disk");
@@ -258,7 +259,7 @@ class WriteBehindTest {
 
   @Test
   void aQueuedPutShadowsAnOlderValueInTheLowerTier() {
-    try (TieredCache<String, String> cache = cache("shadow-put").maximumSize(0)
+    try (TieredCache<String, String> cache = cacheWithEmptyMemory("shadow-put")
         .flushInterval(NEVER).build()) {
       tier.preload("k", "old", ETERNAL);
 
@@ -617,7 +618,7 @@ class WriteBehindTest {
 
   @Test
   void whileTheLowerTierFailsEntriesStayBufferedAndReadableAndFlushFails() {
-    try (TieredCache<String, String> cache = cache("flaky-store").maximumSize(0)
+    try (TieredCache<String, String> cache = cacheWithEmptyMemory("flaky-store")
         .flushInterval(Duration.ofMillis(5)).flushBatchSize(4)
         .retryBackoff(Duration.ofMillis(5), Duration.ofMillis(20)).build()) {
       tier.failing.set(true);
@@ -642,7 +643,7 @@ class WriteBehindTest {
 
   @Test
   void afterTheLowerTierRecoversRetriesWriteEverythingWithoutLossOrReordering() {
-    try (TieredCache<String, String> cache = cache("recovering").maximumSize(0)
+    try (TieredCache<String, String> cache = cacheWithEmptyMemory("recovering")
         .flushInterval(Duration.ofMillis(5)).flushBatchSize(4)
         .retryBackoff(Duration.ofMillis(5), Duration.ofMillis(20)).build()) {
       for (int i = 0; i < 10; i++) {
@@ -775,6 +776,15 @@ class WriteBehindTest {
         .lowerTier(tier)
         // A broken test must not hang in close() for the default 30 s.
         .closeTimeout(Duration.ofSeconds(2));
+  }
+
+  /**
+   * A cache whose memory tier holds nothing, so that every read goes to the buffer or the tier.
+   * The upkeep runs on the caller's thread, so each write's entry has left memory when the write
+   * returns: on the common pool it would stay a moment, and a read could find it there.
+   */
+  private TieredCacheBuilder<String, String> cacheWithEmptyMemory(String name) {
+    return cache(name).maximumSize(0).memoryMaintenanceExecutor(Runnable::run);
   }
 
   /** The values written below for a key, in the order the tier applied them; null = removal. */

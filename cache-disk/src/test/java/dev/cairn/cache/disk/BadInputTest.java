@@ -3,6 +3,7 @@ package dev.cairn.cache.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.cache.core.MutableEntry;
 import dev.cairn.cache.core.TieredCache;
 import java.io.IOException;
 import java.io.Serializable;
@@ -195,8 +196,10 @@ class BadInputTest {
         cache.put("key-" + i, value(i));
       }
       cache.flush();
-      // With 16 entries in memory, most keys now live on disk only.
-      String onDisk = "key-3";
+      // With 16 entries in memory, most keys now live on disk only: the test takes one, so that
+      // the writes that read the old value first read it from disk.
+      int onDiskIndex = aKeyMemoryDoesNotHold(cache, 100);
+      String onDisk = "key-" + onDiskIndex;
 
       String unserializable = Unserializable.class.getName();
       assertThatThrownBy(() -> cache.put(onDisk, new Unserializable())).as("put")
@@ -215,7 +218,8 @@ class BadInputTest {
           .as("a Serializable value holding an unserializable one")
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(unserializable);
 
-      assertThat(cache.get(onDisk)).as("the failed writes changed nothing").isEqualTo(value(3));
+      assertThat(cache.get(onDisk)).as("the failed writes changed nothing")
+          .isEqualTo(value(onDiskIndex));
       assertThat(cache.containsKey("new-key")).isFalse();
       cache.put("key-100", value(100));
       cache.flush();
@@ -227,6 +231,29 @@ class BadInputTest {
       }
       assertThat(cache.containsKey("new-key")).isFalse();
     }
+  }
+
+  /**
+   * The number of the first of key-0, key-1, ... that memory does not hold: which keys it keeps
+   * is its eviction policy's choice. An entry processor that only asks whether the entry exists
+   * counts a memory hit or miss, and neither changes the entry nor promotes it.
+   */
+  private static int aKeyMemoryDoesNotHold(TieredCache<String, Object> cache, int keys) {
+    cache.memoryTierSize();   // lets the upkeep evict what it owes: memory then holds 16 at most
+    cache.setStatisticsEnabled(true);
+    try {
+      for (int i = 0; i < keys; i++) {
+        long misses = cache.statistics().memoryMisses();
+        Boolean exists = cache.update("key-" + i, MutableEntry::exists);
+        assertThat(exists).as("key-%d", i).isTrue();
+        if (cache.statistics().memoryMisses() > misses) {
+          return i;
+        }
+      }
+    } finally {
+      cache.setStatisticsEnabled(false);
+    }
+    throw new AssertionError("memory holds every one of " + keys + " keys");
   }
 
   /** Collects the warnings Cairn logs while open; System.Logger goes to java.util.logging here. */
