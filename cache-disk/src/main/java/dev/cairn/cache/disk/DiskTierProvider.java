@@ -24,7 +24,9 @@ import java.util.stream.Stream;
  * <p><b>Serialization.</b> Keys and values of type {@code String}, {@code Long}, {@code Integer}
  * and {@code byte[]} get Cairn's compact built-ins; every other type, {@code Object} included, is
  * stored with Java serialization behind an allowlist: the JDK's value classes, the declared type,
- * and the {@code allowed-classes} option. Classes read back are resolved with the spec's class
+ * the two classes Spring's cache abstraction puts into every cache on its own (its key of several
+ * parameters, {@code SimpleKey}, and its placeholder for {@code null}, {@code NullValue}), and the
+ * {@code allowed-classes} option. Classes read back are resolved with the spec's class
  * loader. A directory must be reopened with the types it was written with: a {@code String} stored
  * under a declared {@code String} type and one stored under {@code Object} are different bytes.
  *
@@ -78,6 +80,15 @@ public final class DiskTierProvider implements TierProvider {
 
   private static final List<String> OPTIONS = List.of(MAXIMUM_ENTRIES, MAXIMUM_BYTES,
       ALLOWED_CLASSES, CHECKPOINT_AFTER, PURGE_INTERVAL);
+  /**
+   * Classes a framework puts into caches on its own, which no user declares or lists: Spring's
+   * cache key of several parameters and its placeholder for {@code null}. Named here, by name
+   * only, rather than by the Spring layer, which must not know this tier's options; what they
+   * hold (a key's parameters) passes the allowlist on its own.
+   */
+  static final List<String> FRAMEWORK_CLASSES = List.of(
+      "org.springframework.cache.interceptor.SimpleKey",
+      "org.springframework.cache.support.NullValue");
   private static final String ALLOWED_SYNTAX = "ObjectInputFilter class or package patterns"
       + " separated by commas, such as com.example.model.*, com.example.api.**";
   // What a directory holds after a crash between taking the lock and writing the header.
@@ -230,7 +241,7 @@ public final class DiskTierProvider implements TierProvider {
 
   private static List<String> allowedClasses(TierOptions options) {
     String value = options.get(ALLOWED_CLASSES);
-    List<String> patterns = new ArrayList<>();
+    List<String> patterns = new ArrayList<>(FRAMEWORK_CLASSES);
     if (value == null) {
       return patterns;
     }

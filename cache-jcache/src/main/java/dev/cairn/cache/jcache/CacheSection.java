@@ -3,7 +3,9 @@ package dev.cairn.cache.jcache;
 import dev.cairn.cache.core.BackPressure;
 import dev.cairn.cache.core.WarmUpLoader;
 import dev.cairn.cache.core.Weigher;
+import dev.cairn.cache.core.tier.TierProvider;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +29,8 @@ import javax.cache.integration.CacheWriter;
 /**
  * One section of a configuration file, {@code cairn.default} or a cache block, read and checked
  * into the changes it makes to a configuration: the JSR-107 settings, the tier settings (memory,
- * write-behind, warm-up) and the disk section.
+ * write-behind, warm-up) and the lower tier ({@link LowerTierSettings}: {@code tier} and the
+ * sections named after the tiers on the class path).
  *
  * <p>Held as changes rather than values so that sections stack: a cache's configuration is
  * Cairn's built-in defaults, then the default section's changes, then its block's; a setting a
@@ -40,7 +43,7 @@ final class CacheSection {
 
   static final List<String> KEYS = List.of("key-type", "value-type", "store-by-value",
       "statistics", "management", "read-through", "write-through", "loader", "writer", "expiry",
-      "listeners", "memory", "disk", "write-behind", "warm-up");
+      "listeners", "memory", LowerTierSettings.TIER, "write-behind", "warm-up");
   static final List<String> EXPIRY_KEYS = List.of("policy", "duration", "factory");
   static final List<String> POLICIES = List.of("eternal", "created", "accessed", "modified",
       "touched");
@@ -59,17 +62,38 @@ final class CacheSection {
   private final ClassLoader classLoader;
   private final List<Setting> jcache = new ArrayList<>();
   private final List<Setting> tiers = new ArrayList<>();
-  private DiskSection disk;
+  private LowerTierSettings lowerTier;
   private ConfigNode toWriter;
 
   private CacheSection(ClassLoader classLoader) {
     this.classLoader = classLoader;
   }
 
-  /** Reads and checks a section; throws a {@link javax.cache.CacheException} naming the line. */
-  static CacheSection read(ConfigNode node, ClassLoader classLoader) {
+  /**
+   * Reads and checks a section; throws a {@link javax.cache.CacheException} naming the line.
+   *
+   * @param tiers the tier providers on the class path, by name: a section may have a section
+   *     named after each
+   */
+  static CacheSection read(ConfigNode node, ClassLoader classLoader,
+      Map<String, TierProvider> tiers) {
     CacheSection section = new CacheSection(classLoader);
-    section.readAll(node.section("a cache section", KEYS));
+    List<String> known = new ArrayList<>(KEYS);
+    for (String tier : tiers.keySet()) {
+      if (!known.contains(tier)) {
+        known.add(tier);
+      }
+    }
+    Map<String, ConfigNode> keys = node.section("a cache section", known);
+    Map<String, ConfigNode> tierSections = new LinkedHashMap<>();
+    keys.forEach((key, child) -> {
+      if (!KEYS.contains(key)) {
+        tierSections.put(key, child);
+      }
+    });
+    section.readAll(keys);
+    section.lowerTier = LowerTierSettings.read(keys.get(LowerTierSettings.TIER), tierSections,
+        tiers);
     return section;
   }
 
@@ -78,7 +102,7 @@ final class CacheSection {
     apply(jcache, configuration);
   }
 
-  /** Applies the memory, write-behind and warm-up settings (not the disk section). */
+  /** Applies the memory, write-behind and warm-up settings (not the lower tier). */
   void applyTiers(CairnConfiguration<?, ?> configuration) {
     apply(tiers, configuration);
   }
@@ -102,9 +126,9 @@ final class CacheSection {
     return configuration.isWriteThrough() && configuration.getCacheWriterFactory() != null;
   }
 
-  /** Returns the disk section, or {@code null} if this section has none. */
-  DiskSection disk() {
-    return disk;
+  /** Returns the lower-tier settings: {@code tier} and the tiers' sections. */
+  LowerTierSettings lowerTier() {
+    return lowerTier;
   }
 
   @SuppressWarnings("unchecked")
@@ -146,10 +170,14 @@ final class CacheSection {
         }
         case "listeners" -> listeners(node);
         case "memory" -> memory(node);
-        case "disk" -> disk = DiskSection.read(node);
+        case LowerTierSettings.TIER -> {
+          // read with the tiers' sections, by LowerTierSettings
+        }
         case "write-behind" -> writeBehind(node);
         case "warm-up" -> warmUp(node);
-        default -> throw new AssertionError(key);
+        default -> {
+          // a section named after a tier, read by LowerTierSettings
+        }
       }
     });
   }

@@ -2,11 +2,11 @@ package dev.cairn.cache.jcache;
 
 import dev.cairn.cache.core.TieredCache;
 import dev.cairn.cache.core.TieredCacheBuilder;
+import dev.cairn.cache.core.tier.TierOptions;
 import dev.cairn.cache.core.tier.TierProvider;
 import dev.cairn.cache.core.tier.TierSpec;
 import java.io.Closeable;
 import java.lang.System.Logger.Level;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,7 +35,7 @@ import javax.cache.processor.EntryProcessorResult;
 
 /**
  * A JCache {@link Cache} over Cairn's tiered engine, {@link TieredCache}: a bounded memory tier,
- * and, when configured, a persistent disk tier written behind.
+ * and, when configured, a lower tier (such as the persistent disk tier) written behind.
  *
  * <p>Every operation on one key is atomic across the tiers: the engine holds the key's lock for the
  * whole operation, including a {@link CacheWriter} called for it and an {@link EntryProcessor}
@@ -116,15 +116,13 @@ public final class CairnCache<K, V> implements Cache<K, V> {
     if (!(expiryPolicy instanceof EternalExpiryPolicy)) {
       builder.expiry(new JCacheExpiry<>(name, expiryPolicy));
     }
-    Path directory = configuration.getDiskDirectory();
-    if (directory == null) {
-      this.tierProvider = null;
+    this.tierProvider = LowerTierChoice.of(name, configuration, classLoader);
+    if (tierProvider == null) {
       this.tierSpec = null;
     } else {
-      this.tierProvider = TierProvider.find("disk", classLoader);
-      this.tierSpec = new TierSpec<>(name, directory, configuration.getKeyType(),
-          configuration.getValueType(), classLoader, configuration.getDiskMaximumEntries(),
-          configuration.getDiskMaximumBytes(), configuration.getDiskOptions());
+      this.tierSpec = new TierSpec<>(name, configuration.getDirectory(),
+          configuration.getKeyType(), configuration.getValueType(), classLoader,
+          TierOptions.of(name, tierProvider.name(), configuration.getLowerTierOptions()));
       builder.lowerTier(tierProvider.create(tierSpec))
           .segments(configuration.getSegments())
           .flushInterval(configuration.getFlushInterval())
@@ -624,10 +622,10 @@ public final class CairnCache<K, V> implements Cache<K, V> {
   }
 
   /**
-   * Closes the cache: flushes every write to the disk tier (when there is one) and hands the writer
-   * what waits for it (with write-behind to the writer), closes the tier, and closes the loader,
-   * writer, expiry policy and listeners that are {@link Closeable}. The cache manager forgets the
-   * cache; its data stays on disk for the next cache of that name.
+   * Closes the cache: flushes every write to the lower tier (when there is one) and hands the
+   * writer what waits for it (with write-behind to the writer), closes the tier, and closes the
+   * loader, writer, expiry policy and listeners that are {@link Closeable}. The cache manager
+   * forgets the cache; what a persistent tier stored stays for the next cache of that name.
    */
   @Override
   public void close() {
@@ -662,10 +660,10 @@ public final class CairnCache<K, V> implements Cache<K, V> {
 
   /**
    * Returns once every write made before the call is where the cache promises to put it: flushed
-   * to the disk tier, and, with write-behind to the writer, accepted by the writer. Cairn's own
+   * to the lower tier, and, with write-behind to the writer, accepted by the writer. Cairn's own
    * addition to the JCache API.
    *
-   * @throws dev.cairn.cache.core.CacheWriteException if the disk tier failed a batch
+   * @throws dev.cairn.cache.core.CacheWriteException if the lower tier failed a batch
    * @throws javax.cache.integration.CacheWriterException if the writer failed a batch; in both
    *     cases the changes stay buffered and are retried in the background
    */

@@ -66,8 +66,8 @@ public final class CairnCacheManager implements CacheManager {
     try {
       for (String name : file.cacheNames()) {
         CairnConfiguration<Object, Object> declared = file.declaredCache(name);
-        if (declared.getDiskDirectory() != null) {
-          declared.setDiskDirectory(ownDirectory(declared.getDiskDirectory(), false));
+        if (declared.getDirectory() != null) {
+          declared.setDirectory(ownDirectory(declared.getDirectory(), false));
         }
         createCache(name, declared);
       }
@@ -150,16 +150,16 @@ public final class CairnCacheManager implements CacheManager {
           .setStoreByValue(configuration.isStoreByValue());
     }
     CairnConfiguration<K, V> cairn = defaults.applyDefaults(cacheName, complete);
-    if (cairn.getDiskDirectory() != null) {
+    if (cairn.getLowerTier() != null || cairn.getDirectory() != null) {
       if (!cairn.isStoreByValue()) {
         // A by-reference cache promises the very object that was put, which an entry read back
-        // from disk cannot keep, and may hold objects that cannot be serialized at all.
-        cairn.setDiskDirectory(null);
+        // from a lower tier cannot keep, and may hold objects that cannot be serialized at all.
+        cairn.removeLowerTier();
         LOG.log(Level.INFO, () -> "Cache '" + cacheName + "' of cache manager " + uri
-            + " stores by reference, so the default disk tier does not apply to it; it is"
+            + " stores by reference, so the default lower tier does not apply to it; it is"
             + " memory only");
-      } else {
-        cairn.setDiskDirectory(ownDirectory(cairn.getDiskDirectory(), defaults != file));
+      } else if (cairn.getDirectory() != null) {
+        cairn.setDirectory(ownDirectory(cairn.getDirectory(), defaults != file));
       }
     }
     return cairn;
@@ -242,8 +242,8 @@ public final class CairnCacheManager implements CacheManager {
   }
 
   /**
-   * Closes the cache and deletes its entries, on disk too: a cache created again under the name
-   * starts empty.
+   * Closes the cache and deletes its entries, in its lower tier too: a cache created again under
+   * the name starts empty.
    */
   @Override
   public void destroyCache(String cacheName) {
@@ -291,7 +291,7 @@ public final class CairnCacheManager implements CacheManager {
   }
 
   /**
-   * Closes every cache (each flushes to its disk tier first) and stops the manager's threads. The
+   * Closes every cache (each flushes to its lower tier first) and stops the manager's threads. The
    * provider then hands out a new manager for this URI and class loader.
    */
   @Override

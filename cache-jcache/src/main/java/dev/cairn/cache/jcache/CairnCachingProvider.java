@@ -23,8 +23,8 @@ import javax.cache.spi.CachingProvider;
  * (see {@code docs/configuration.md}); any other URI is just a name. The default URI is the value
  * of the system property {@value #CONFIG_PROPERTY} if set, else {@code classpath:cairn.conf},
  * which may be absent. The default file's {@code cairn.default} section is the provider-wide
- * default: it sets the tiers (a disk directory, say) of caches created in code from a plain
- * {@code MutableConfiguration}, in every manager whose own file has no default section.
+ * default: it sets the tiers (a lower tier and its directory, say) of caches created in code from
+ * a plain {@code MutableConfiguration}, in every manager whose own file has no default section.
  */
 public final class CairnCachingProvider implements CachingProvider {
 

@@ -13,19 +13,25 @@ import javax.cache.configuration.Factory;
 import javax.cache.configuration.MutableConfiguration;
 
 /**
- * A JCache configuration with Cairn's tier settings: how the memory tier is bounded, and whether a
- * persistent disk tier sits under it, flushed write-behind.
+ * A JCache configuration with Cairn's tier settings: how the memory tier is bounded, and which
+ * lower tier, if any, sits under it, flushed write-behind.
  *
- * <p>Everything {@link MutableConfiguration} offers works as the JSR-107 says. Without
- * {@link #setDiskDirectory} the cache is memory only; with it, every entry is also kept in that
- * directory (the disk tier, found on the class path by name: add {@code cache-disk}), written
- * behind in batches, and the cache reopens with its entries after a restart.
+ * <p>Everything {@link MutableConfiguration} offers works as the JSR-107 says. Without a lower tier
+ * the cache is memory only. {@link #setLowerTier} names one by its provider's name (a
+ * {@link dev.cairn.cache.core.tier.TierProvider} found on the class path: {@code cache-disk} offers
+ * {@code "disk"}); every entry is then also kept there, written behind in batches.
+ * {@link #setDirectory} gives the cache a data directory of its own, for a tier that keeps files;
+ * a directory without a tier name takes the one tier on the class path that keeps files in a
+ * directory. {@link #setLowerTierOption} sets the tier's own options, which only the tier
+ * understands: it checks them when the cache is created.
  *
  * <pre>{@code
  * CairnConfiguration<String, User> users = new CairnConfiguration<String, User>()
  *     .setTypes(String.class, User.class)
  *     .setMaximumEntries(50_000)
- *     .setDiskDirectory(Path.of("/var/cache/app/users"))
+ *     .setLowerTier("disk")
+ *     .setDirectory(Path.of("/var/cache/app/users"))
+ *     .setLowerTierOption("maximum-entries", "100000")
  *     .setFlushInterval(Duration.ofMillis(200));
  * cacheManager.createCache("users", users);
  * }</pre>
@@ -47,11 +53,10 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
   private long maximumEntries = DEFAULT_MAXIMUM_ENTRIES;
   private long maximumWeight = -1;
   private Factory<? extends Weigher<? super K, ? super V>> weigherFactory;
+  private String lowerTier;
   // A String, not a Path: configurations are Serializable and Path is not.
-  private String diskDirectory;
-  private long diskMaximumEntries = -1;
-  private long diskMaximumBytes = -1;
-  private final TreeMap<String, String> diskOptions = new TreeMap<>();
+  private String directory;
+  private final TreeMap<String, String> lowerTierOptions = new TreeMap<>();
   private int segments = 8;
   private Duration flushInterval = Duration.ofMillis(100);
   private int flushBatchSize = 512;
@@ -77,10 +82,9 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
       maximumEntries = cairn.maximumEntries;
       maximumWeight = cairn.maximumWeight;
       weigherFactory = cairn.weigherFactory;
-      diskDirectory = cairn.diskDirectory;
-      diskMaximumEntries = cairn.diskMaximumEntries;
-      diskMaximumBytes = cairn.diskMaximumBytes;
-      diskOptions.putAll(cairn.diskOptions);
+      lowerTier = cairn.lowerTier;
+      directory = cairn.directory;
+      lowerTierOptions.putAll(cairn.lowerTierOptions);
       segments = cairn.segments;
       flushInterval = cairn.flushInterval;
       flushBatchSize = cairn.flushBatchSize;
@@ -104,8 +108,8 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
 
   /**
    * Bounds the memory tier to this many entries (W-TinyLFU eviction); replaces a weight bound.
-   * Default {@value #DEFAULT_MAXIMUM_ENTRIES}. Over a disk tier, an entry evicted from memory stays
-   * on disk; in a memory-only cache it is gone.
+   * Default {@value #DEFAULT_MAXIMUM_ENTRIES}. Over a lower tier, an entry evicted from memory
+   * stays there; in a memory-only cache it is gone.
    */
   public CairnConfiguration<K, V> setMaximumEntries(long entries) {
     if (entries < 0) {
@@ -143,66 +147,73 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
     return weigherFactory;
   }
 
-  // ---------------------------------------------------------------- disk tier
+  // ---------------------------------------------------------------- lower tier
 
   /**
-   * Keeps every entry in this directory too, in Cairn's disk tier, so the cache is persistent; one
-   * directory per cache, locked while the cache is open. {@code null} makes the cache memory only
-   * again (the default).
+   * Puts a lower tier under the memory tier: the provider of that name on the cache manager's
+   * class path ({@code "disk"} with {@code cache-disk}). The cache then keeps every entry there
+   * too, written behind. {@code null} (the default) names none: the cache is memory only, unless
+   * it has a {@link #setDirectory directory}.
+   *
+   * @throws IllegalArgumentException if the name is blank
    */
-  public CairnConfiguration<K, V> setDiskDirectory(Path directory) {
-    this.diskDirectory = directory == null ? null : directory.toString();
+  public CairnConfiguration<K, V> setLowerTier(String providerName) {
+    if (providerName != null && providerName.isBlank()) {
+      throw new IllegalArgumentException("A lower tier's name must not be blank; use null for a"
+          + " memory-only cache");
+    }
+    this.lowerTier = providerName == null ? null : providerName.strip();
     return this;
   }
 
-  /** Returns the disk tier's directory, or {@code null} for a memory-only cache. */
-  public Path getDiskDirectory() {
-    return diskDirectory == null ? null : Path.of(diskDirectory);
+  /** Returns the name of the lower tier's provider, or {@code null} if none is named. */
+  public String getLowerTier() {
+    return lowerTier;
   }
 
   /**
-   * Bounds the disk tier to this many entries, evicting expired entries first; -1 (the default)
-   * for no bound. Entries evicted from disk are gone.
+   * Gives the cache a data directory of its own, handed to its lower tier (a tier that keeps files
+   * keeps them there; one cache per directory). With a directory but no
+   * {@link #setLowerTier tier name}, the cache takes the one tier on the class path that keeps
+   * files in a directory, and refuses to be created if there is none or more than one.
+   * {@code null} (the default) gives none.
    */
-  public CairnConfiguration<K, V> setDiskMaximumEntries(long entries) {
-    this.diskMaximumEntries = noneOrPositive(entries, "diskMaximumEntries");
+  public CairnConfiguration<K, V> setDirectory(Path directory) {
+    this.directory = directory == null ? null : directory.toString();
     return this;
   }
 
-  /** Returns the disk tier's bound in entries, or -1 for none. */
-  public long getDiskMaximumEntries() {
-    return diskMaximumEntries;
-  }
-
-  /** Bounds the bytes of entries the disk tier keeps; -1 (the default) for no bound. */
-  public CairnConfiguration<K, V> setDiskMaximumBytes(long bytes) {
-    this.diskMaximumBytes = noneOrPositive(bytes, "diskMaximumBytes");
-    return this;
-  }
-
-  /** Returns the disk tier's bound in bytes, or -1 for none. */
-  public long getDiskMaximumBytes() {
-    return diskMaximumBytes;
+  /** Returns the cache's data directory, or {@code null} if it has none. */
+  public Path getDirectory() {
+    return directory == null ? null : Path.of(directory);
   }
 
   /**
-   * Sets one of the disk tier's own options: {@code allowed-classes} (the classes Java
-   * serialization may read back from disk besides the key and value types and the JDK's value
-   * classes, as {@code ObjectInputFilter} patterns separated by commas), {@code checkpoint-after}
-   * (journal bytes between checkpoints) or {@code purge-interval} (an ISO-8601 duration; {@code
-   * PT0S} turns the background purge of expired entries off). The disk tier refuses names it does
-   * not know when the cache is created.
+   * Sets one of the lower tier's own options, as text (a list as its elements joined with commas);
+   * a {@code null} value removes it. Only the tier knows what its options mean: it refuses a name
+   * it does not know, or a value it cannot use, when the cache is created, naming the cache and
+   * the option. The options of Cairn's disk tier are listed in {@code docs/configuration.md}.
    */
-  public CairnConfiguration<K, V> setDiskOption(String name, String value) {
+  public CairnConfiguration<K, V> setLowerTierOption(String name, String value) {
     Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(value, "value");
-    diskOptions.put(name, value);
+    if (value == null) {
+      lowerTierOptions.remove(name);
+    } else {
+      lowerTierOptions.put(name, value);
+    }
     return this;
   }
 
-  /** Returns the disk tier's own options, by name. */
-  public Map<String, String> getDiskOptions() {
-    return Map.copyOf(diskOptions);
+  /** Returns the lower tier's own options, by name. */
+  public Map<String, String> getLowerTierOptions() {
+    return Map.copyOf(lowerTierOptions);
+  }
+
+  /** Makes the cache memory only: no lower tier, no directory, no options. */
+  void removeLowerTier() {
+    lowerTier = null;
+    directory = null;
+    lowerTierOptions.clear();
   }
 
   // ---------------------------------------------------------------- write-behind
@@ -222,8 +233,8 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
   }
 
   /**
-   * Sets how long a write may wait in the buffer before it is flushed to disk: the window a crash
-   * can lose. Default 100 ms.
+   * Sets how long a write may wait in the buffer before it is flushed to the lower tier: the window
+   * a crash can lose. Default 100 ms.
    */
   public CairnConfiguration<K, V> setFlushInterval(Duration interval) {
     this.flushInterval = positive(interval, "flushInterval");
@@ -269,7 +280,8 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
 
   /**
    * Sets what a writer meets when the buffer is full: {@link BackPressure#BLOCK} waits up to the
-   * timeout for room (the default, 30 s), {@link BackPressure#WRITE_THROUGH} writes to disk itself.
+   * timeout for room (the default, 30 s), {@link BackPressure#WRITE_THROUGH} writes to the lower
+   * tier itself.
    */
   public CairnConfiguration<K, V> setBackPressure(BackPressure backPressure, Duration timeout) {
     this.backPressure = Objects.requireNonNull(backPressure, "backPressure");
@@ -290,14 +302,14 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
   /**
    * Sets whether the {@link javax.cache.integration.CacheWriter} is called behind instead of
    * through: a write returns once the cache holds it, and the writer gets it later, from the same
-   * kind of per-segment buffer and flush lanes that feed the disk tier, with the settings above
+   * kind of per-segment buffer and flush lanes that feed the lower tier, with the settings above
    * (segments, flush interval, batch size, buffer capacity, back-pressure). Changes of one key are
    * coalesced, so the writer sees the latest; they reach it in batches through {@code writeAll}
    * and {@code deleteAll}, in the order they were made per key; a batch the writer fails is
    * retried with back-off, so it may see a change twice; closing the cache hands it everything
    * still waiting. A writer's failure no longer reaches the caller, except under
    * {@link BackPressure#WRITE_THROUGH} when the buffer is full. What waits for the writer is kept
-   * in memory only: a process that dies loses it, even when the disk tier kept the values.
+   * in memory only: a process that dies loses it, even when the lower tier kept the values.
    *
    * <p>Needs write-through on and a writer factory; the cache refuses to be created otherwise.
    * Default false.
@@ -315,7 +327,7 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
   // ---------------------------------------------------------------- warm-up
 
   /**
-   * Sets whether the memory tier refills from disk at start, hottest keys first, in the
+   * Sets whether the memory tier refills from the lower tier at start, hottest keys first, in the
    * background. Default true.
    */
   public CairnConfiguration<K, V> setWarmRestart(boolean enabled) {
@@ -361,9 +373,9 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
     return o instanceof CairnConfiguration<?, ?> other && super.equals(o)
         && maximumEntries == other.maximumEntries && maximumWeight == other.maximumWeight
         && Objects.equals(weigherFactory, other.weigherFactory)
-        && Objects.equals(diskDirectory, other.diskDirectory)
-        && diskMaximumEntries == other.diskMaximumEntries
-        && diskMaximumBytes == other.diskMaximumBytes && diskOptions.equals(other.diskOptions)
+        && Objects.equals(lowerTier, other.lowerTier)
+        && Objects.equals(directory, other.directory)
+        && lowerTierOptions.equals(other.lowerTierOptions)
         && segments == other.segments && flushInterval.equals(other.flushInterval)
         && flushBatchSize == other.flushBatchSize
         && writeBufferCapacity == other.writeBufferCapacity
@@ -377,16 +389,9 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
 
   @Override
   public int hashCode() {
-    return 31 * super.hashCode() + Objects.hash(maximumEntries, maximumWeight, diskDirectory,
-        segments, flushInterval, flushBatchSize, writeBufferCapacity, backPressure, warmRestart);
-  }
-
-  private static long noneOrPositive(long value, String what) {
-    if (value != -1 && value < 1) {
-      throw new IllegalArgumentException(what + " must be positive, or -1 for no bound, was "
-          + value);
-    }
-    return value;
+    return 31 * super.hashCode() + Objects.hash(maximumEntries, maximumWeight, lowerTier,
+        directory, segments, flushInterval, flushBatchSize, writeBufferCapacity, backPressure,
+        warmRestart);
   }
 
   private static Duration positive(Duration duration, String what) {

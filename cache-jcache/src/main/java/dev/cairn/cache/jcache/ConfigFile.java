@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
+import dev.cairn.cache.core.tier.TierProvider;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.FileSystemNotFoundException;
@@ -50,6 +51,9 @@ final class ConfigFile {
   /** No caches, no defaults: caches created in code keep Cairn's built-in tier settings. */
   static final ConfigFile EMPTY = new ConfigFile(null, null, Map.of());
 
+  /** How a tier's messages about the default section's options name the cache: none yet. */
+  private static final String DEFAULT_SECTION = "(default section)";
+
   private final URI source;
   private final CacheSection defaults;
   private final Map<String, CacheSection> caches;
@@ -90,24 +94,29 @@ final class ConfigFile {
     }
     Map<String, ConfigNode> sections = cairn.section("the cairn section",
         List.of("default", "caches"));
+    Map<String, TierProvider> tiers = new LinkedHashMap<>();
+    for (TierProvider tier : TierProvider.all(loader)) {
+      tiers.putIfAbsent(tier.name(), tier);
+    }
     CacheSection defaults = sections.containsKey("default")
-        ? CacheSection.read(sections.get("default"), loader) : null;
+        ? CacheSection.read(sections.get("default"), loader, tiers) : null;
     Map<String, CacheSection> caches = new LinkedHashMap<>();
     if (sections.containsKey("caches")) {
       for (ConfigNode block : sections.get("caches").namedChildren("caches by name")) {
         if (block.key().isEmpty()) {
           throw block.problem("a cache needs a name that is not empty");
         }
-        caches.put(block.key(), CacheSection.read(block, loader));
+        caches.put(block.key(), CacheSection.read(block, loader, tiers));
       }
     }
-    // The checks that need two sections (a weigher over the default section's weight, a disk
-    // section without a directory) run as sections are applied: apply them all now, so that such
-    // a mistake fails the read and not the creation of a cache later.
+    // The checks that need two sections (a weigher over the default section's weight, a tier
+    // without a directory, the tiers' own checks of their options) run as sections are applied:
+    // apply them all now, so that such a mistake fails the read and not the creation of a cache
+    // later. The default section alone is what a cache created in code gets.
     if (defaults != null) {
       CairnConfiguration<Object, Object> probe = new CairnConfiguration<>();
       defaults.applyTiers(probe);
-      DiskSection.apply(defaults.disk(), null, "cache", probe);
+      LowerTierSettings.apply(defaults.lowerTier(), null, DEFAULT_SECTION, probe);
     }
     caches.forEach((name, cache) -> compose(defaults, cache, name));
     return new ConfigFile(uri, defaults, Collections.unmodifiableMap(caches));
@@ -146,7 +155,7 @@ final class ConfigFile {
 
   /**
    * Returns the configuration of a cache created in code: a copy of {@code configuration}, whose
-   * JSR-107 settings all stay as given, with the tier settings (memory, disk, write-behind,
+   * JSR-107 settings all stay as given, with the tier settings (memory, lower tier, write-behind,
    * warm-up) of the file's default section. The default section's JSR-107 settings (types,
    * expiry, listeners, ...) apply to declared caches only: a configuration written in code says
    * what it means for those. A {@link CairnConfiguration} is copied as it is, since it already
@@ -161,7 +170,7 @@ final class ConfigFile {
       return copy;
     }
     defaults.applyTiers(copy);
-    DiskSection.apply(defaults.disk(), null, cacheName, copy);
+    LowerTierSettings.apply(defaults.lowerTier(), null, cacheName, copy);
     if (!CacheSection.hasWriter(copy)) {
       copy.setWriteBehindToWriter(false);
     }
@@ -182,8 +191,8 @@ final class ConfigFile {
     }
     cache.applyJCache(configuration);
     cache.applyTiers(configuration);
-    DiskSection.apply(defaults == null ? null : defaults.disk(), cache.disk(), name,
-        configuration);
+    LowerTierSettings.apply(defaults == null ? null : defaults.lowerTier(), cache.lowerTier(),
+        name, configuration);
     cache.checkWriter(configuration);
     return configuration;
   }

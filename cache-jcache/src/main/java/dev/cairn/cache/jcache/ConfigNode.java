@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.cairn.cache.core.tier.TierOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,6 +93,15 @@ final class ConfigNode {
     return value.valueType() == ConfigValueType.NULL;
   }
 
+  /**
+   * Describes where this value was set, for a message that is not this class's own (a tier's, about
+   * one of its options): {@code key cairn.caches.users.disk.maximum-entries at line 12 of
+   * file:/etc/app/cairn.conf}.
+   */
+  String location() {
+    return "key " + path + (line >= 0 ? " at line " + line + " of " : " in ") + lineFile;
+  }
+
   /** Returns a problem with this value, naming the file, the line and the key path. */
   CacheException problem(String what) {
     return new CacheException(lineFile + (line >= 0 ? ", line " + line : "") + ": " + path + ": "
@@ -142,7 +152,7 @@ final class ConfigNode {
       }
       unknown.sort((a, b) -> Integer.compare(a.line, b.line));
       ConfigNode first = unknown.get(0);
-      String nearest = nearest(first.key(), known);
+      String nearest = TierOptions.nearest(first.key(), known);
       throw first.problem("unknown key '" + first.key() + "' in " + what
           + (nearest == null ? "" : "; did you mean '" + nearest + "'?")
           + " The keys of " + what + " are: " + String.join(", ", known));
@@ -204,6 +214,28 @@ final class ConfigNode {
       throw problem("is empty; expected a string such as " + example);
     }
     return text;
+  }
+
+  /**
+   * Reads a string, a number or a boolean as text: a string as it is (stripped), a number or a
+   * boolean as it was written ({@code 1000000}, {@code true}).
+   */
+  String scalarText(String what) {
+    return switch (value.valueType()) {
+      case STRING -> ((String) value.unwrapped()).strip();
+      case NUMBER, BOOLEAN -> value.render(ConfigRenderOptions.concise());
+      default -> throw problem("expected " + what + ", not " + describe());
+    };
+  }
+
+  /** Returns whether the value is an object, a section in braces. */
+  boolean isObject() {
+    return value.valueType() == ConfigValueType.OBJECT;
+  }
+
+  /** Returns whether the value is a list. */
+  boolean isList() {
+    return value.valueType() == ConfigValueType.LIST;
   }
 
   /** Reads a whole number of at least 1. */
@@ -300,40 +332,6 @@ final class ConfigNode {
       // resolution; the line then comes from the parent.
       return null;
     }
-  }
-
-  /** Returns the known key nearest to a mistyped one, or {@code null} if none is close. */
-  static String nearest(String typed, List<String> known) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : known) {
-      int distance = editDistance(typed, candidate);
-      if (distance < bestDistance) {
-        best = candidate;
-        bestDistance = distance;
-      }
-    }
-    // Two edits catch transposed and dropped letters without suggesting unrelated keys.
-    return bestDistance <= Math.max(2, typed.length() / 4) ? best : null;
-  }
-
-  private static int editDistance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 
   @Override

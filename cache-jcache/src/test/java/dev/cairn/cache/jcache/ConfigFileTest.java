@@ -92,13 +92,15 @@ class ConfigFileTest {
     assertThat(users.getMaximumWeight()).isEqualTo(64_000_000);
     assertThat(users.getWeigherFactory()).isEqualTo(FactoryBuilder.factoryOf(UserWeigher.class));
 
-    assertThat(users.getDiskDirectory()).isEqualTo(Path.of("/var/cache/app/users"));
-    assertThat(users.getDiskMaximumEntries()).isEqualTo(1_000_000);
-    assertThat(users.getDiskMaximumBytes()).isEqualTo(4L << 30);
-    assertThat(users.getDiskOptions()).isEqualTo(Map.of(
-        "allowed-classes", "dev.cairn.cache.jcache.example.model.*",
-        "checkpoint-after", Long.toString(64L << 20),
-        "purge-interval", "PT1M"));
+    assertThat(users.getLowerTier()).isEqualTo("disk");
+    assertThat(users.getDirectory()).isEqualTo(Path.of("/var/cache/app/users"));
+    assertThat(users.getLowerTierOptions()).as("as written; the disk tier reads them").isEqualTo(
+        Map.of(
+            "maximum-entries", "1000000",
+            "maximum-bytes", "4g",
+            "allowed-classes", "dev.cairn.cache.jcache.example.model.*",
+            "checkpoint-after", "64m",
+            "purge-interval", "1m"));
 
     assertThat(users.getSegments()).isEqualTo(4);
     assertThat(users.getFlushInterval()).isEqualTo(Duration.ofMillis(250));
@@ -120,8 +122,9 @@ class ConfigFileTest {
 
     // From the block.
     assertThat(sessions.getExpiryPolicyFactory()).isInstanceOf(SessionExpiryFactory.class);
-    assertThat(sessions.getDiskDirectory()).isEqualTo(Path.of("/var/cache/sessions"));
-    assertThat(sessions.getDiskMaximumEntries()).isEqualTo(200_000);
+    assertThat(sessions.getLowerTier()).isEqualTo("disk");
+    assertThat(sessions.getDirectory()).isEqualTo(Path.of("/var/cache/sessions"));
+    assertThat(sessions.getLowerTierOptions()).containsEntry("maximum-entries", "200000");
     // From the default section.
     assertThat(sessions.getKeyType()).isEqualTo(String.class);
     assertThat(sessions.getValueType()).isEqualTo(Object.class);
@@ -130,8 +133,8 @@ class ConfigFileTest {
     assertThat(sessions.isManagementEnabled()).isTrue();
     assertThat(sessions.getMaximumEntries()).isEqualTo(50_000);
     assertThat(sessions.getMaximumWeight()).isEqualTo(-1);
-    assertThat(sessions.getDiskMaximumBytes()).isEqualTo(1L << 30);
-    assertThat(sessions.getDiskOptions()).containsEntry("purge-interval", "PT1M");
+    assertThat(sessions.getLowerTierOptions()).containsEntry("maximum-bytes", "1g")
+        .containsEntry("purge-interval", "1m");
     assertThat(sessions.getSegments()).isEqualTo(4);
     assertThat(sessions.getFlushInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(sessions.getFlushBatchSize()).isEqualTo(1024);
@@ -188,14 +191,14 @@ class ConfigFileTest {
   }
 
   @Test
-  void theDefaultDiskDirectoryIsABaseWithADirectoryPerCacheNamedSafely() {
+  void theDefaultSectionsDirectoryIsABaseWithADirectoryPerCacheNamedSafely() {
     ConfigFile file = everySetting();
 
-    assertThat(file.declaredCache("users").getDiskDirectory())
+    assertThat(file.declaredCache("users").getDirectory())
         .isEqualTo(Path.of("/var/cache/app/users"));
-    assertThat(file.declaredCache("reports/daily").getDiskDirectory())
+    assertThat(file.declaredCache("reports/daily").getDirectory())
         .isEqualTo(Path.of("/var/cache/app/reports%2Fdaily"));
-    assertThat(file.applyDefaults("../escape", new MutableConfiguration<>()).getDiskDirectory())
+    assertThat(file.applyDefaults("../escape", new MutableConfiguration<>()).getDirectory())
         .isEqualTo(Path.of("/var/cache/app/%2E.%2Fescape"));
   }
 
@@ -203,10 +206,9 @@ class ConfigFileTest {
   void diskEnabledFalseInACacheBlockTurnsOffTheDefaultSectionsDiskTier() {
     CairnConfiguration<Object, Object> audit = everySetting().declaredCache("audit");
 
-    assertThat(audit.getDiskDirectory()).isNull();
-    assertThat(audit.getDiskMaximumEntries()).isEqualTo(-1);
-    assertThat(audit.getDiskMaximumBytes()).isEqualTo(-1);
-    assertThat(audit.getDiskOptions()).isEmpty();
+    assertThat(audit.getLowerTier()).isNull();
+    assertThat(audit.getDirectory()).isNull();
+    assertThat(audit.getLowerTierOptions()).isEmpty();
     // The rest of the default section still applies.
     assertThat(audit.getMaximumEntries()).isEqualTo(50_000);
   }
@@ -224,12 +226,16 @@ class ConfigFileTest {
         """);
     ConfigFile config = ConfigFile.read(file.toUri(), LOADER);
 
-    assertThat(config.declaredCache("memoryOnly").getDiskDirectory()).isNull();
+    assertThat(config.declaredCache("memoryOnly").getLowerTier()).isNull();
+    assertThat(config.declaredCache("memoryOnly").getDirectory()).isNull();
     CairnConfiguration<Object, Object> persistent = config.declaredCache("persistent");
-    assertThat(persistent.getDiskDirectory()).isEqualTo(Path.of("/data/caches/persistent"));
-    assertThat(persistent.getDiskMaximumEntries()).isEqualTo(7);
-    assertThat(config.applyDefaults("inCode", new MutableConfiguration<>()).getDiskDirectory())
-        .isNull();
+    assertThat(persistent.getLowerTier()).isEqualTo("disk");
+    assertThat(persistent.getDirectory()).isEqualTo(Path.of("/data/caches/persistent"));
+    assertThat(persistent.getLowerTierOptions()).isEqualTo(Map.of("maximum-entries", "7"));
+    CairnConfiguration<Object, Object> inCode =
+        config.applyDefaults("inCode", new MutableConfiguration<>());
+    assertThat(inCode.getLowerTier()).isNull();
+    assertThat(inCode.getDirectory()).isNull();
   }
 
   @Test
@@ -260,7 +266,7 @@ class ConfigFileTest {
   void aRelativeDirectoryResolvesAgainstTheWorkingDirectory() throws IOException {
     Path file = write("cairn.caches.users.disk.directory = \"data/users\"\n");
 
-    assertThat(ConfigFile.read(file.toUri(), LOADER).declaredCache("users").getDiskDirectory())
+    assertThat(ConfigFile.read(file.toUri(), LOADER).declaredCache("users").getDirectory())
         .isEqualTo(Path.of(System.getProperty("user.dir"), "data", "users"));
   }
 
@@ -346,10 +352,10 @@ class ConfigFileTest {
     assertThat(orders.getExpiryPolicyFactory()).isSameAs(plain.getExpiryPolicyFactory());
     // Tier settings: the default section's.
     assertThat(orders.getMaximumEntries()).isEqualTo(50_000);
-    assertThat(orders.getDiskDirectory()).isEqualTo(Path.of("/var/cache/app/orders"));
-    assertThat(orders.getDiskMaximumEntries()).isEqualTo(1_000_000);
-    assertThat(orders.getDiskMaximumBytes()).isEqualTo(1L << 30);
-    assertThat(orders.getDiskOptions()).hasSize(3);
+    assertThat(orders.getLowerTier()).isEqualTo("disk");
+    assertThat(orders.getDirectory()).isEqualTo(Path.of("/var/cache/app/orders"));
+    assertThat(orders.getLowerTierOptions()).containsEntry("maximum-entries", "1000000")
+        .containsEntry("maximum-bytes", "1g").hasSize(5);
     assertThat(orders.getSegments()).isEqualTo(4);
     assertThat(orders.getFlushInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(orders.getFlushBatchSize()).isEqualTo(1024);
@@ -370,7 +376,8 @@ class ConfigFileTest {
     CairnConfiguration<String, String> applied = everySetting().applyDefaults("x", inCode);
 
     assertThat(applied).isNotSameAs(inCode).isEqualTo(inCode);
-    assertThat(applied.getDiskDirectory()).isNull();
+    assertThat(applied.getLowerTier()).isNull();
+    assertThat(applied.getDirectory()).isNull();
   }
 
   @Test
@@ -425,7 +432,7 @@ class ConfigFileTest {
     try {
       ConfigFile file = read("classpath:config/substitutions.conf");
 
-      assertThat(file.declaredCache("users").getDiskDirectory())
+      assertThat(file.declaredCache("users").getDirectory())
           .isEqualTo(Path.of(base, "cairn-test", "users"));
       // ${?CAIRN_TEST_UNSET_VARIABLE} is neither a property nor a variable: left out.
       assertThat(file.declaredCache("users").getMaximumEntries())
@@ -484,12 +491,6 @@ class ConfigFileTest {
   void aZeroSizeIsReported() {
     assertBadFile("zero-size.conf", 3, "cairn.caches.users.memory.maximum-entries",
         "must be at least 1, was 0");
-  }
-
-  @Test
-  void aNegativeSizeIsReported() {
-    assertBadFile("negative-size.conf", 5, "cairn.default.disk.maximum-bytes",
-        "must be at least 1 byte");
   }
 
   @Test

@@ -86,7 +86,7 @@ class EntryProcessorContentionTest {
     return new CairnConfiguration<Integer, Long>()
         .setTypes(Integer.class, Long.class)
         .setMaximumEntries(8)
-        .setDiskDirectory(directory.resolve("counters"))
+        .setLowerTier("disk").setDirectory(directory.resolve("counters"))
         .setSegments(4);
   }
 

@@ -58,7 +58,7 @@ class ListenerOrderingTest {
       CairnConfiguration<Integer, Long> configuration = new CairnConfiguration<Integer, Long>()
           .setTypes(Integer.class, Long.class)
           .setMaximumEntries(4)
-          .setDiskDirectory(directory.resolve("counters"));
+          .setLowerTier("disk").setDirectory(directory.resolve("counters"));
       configuration.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
           FactoryBuilder.factoryOf(new RecordingListener(name)), null, false, synchronous));
       Cache<Integer, Long> counters = manager.createCache("counters", configuration);

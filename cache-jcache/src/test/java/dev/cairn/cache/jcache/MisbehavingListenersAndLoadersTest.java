@@ -149,7 +149,7 @@ class MisbehavingListenersAndLoadersTest {
     return new CairnConfiguration<String, String>()
         .setTypes(String.class, String.class)
         .setMaximumEntries(4)
-        .setDiskDirectory(directory.resolve("cache"));
+        .setLowerTier("disk").setDirectory(directory.resolve("cache"));
   }
 
   private static <L extends javax.cache.event.CacheEntryListener<String, String> & Serializable>

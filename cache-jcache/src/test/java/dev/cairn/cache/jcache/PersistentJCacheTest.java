@@ -37,7 +37,7 @@ class PersistentJCacheTest {
   private CairnConfiguration<String, String> onDisk(Path cacheDirectory) {
     return new CairnConfiguration<String, String>()
         .setTypes(String.class, String.class)
-        .setDiskDirectory(cacheDirectory);
+        .setLowerTier("disk").setDirectory(cacheDirectory);
   }
 
   @Test
@@ -92,7 +92,7 @@ class PersistentJCacheTest {
     try (CacheManager manager = provider.getCacheManager(uri, getClass().getClassLoader())) {
       Cache<String, String> orders = manager.createCache("orders", plain);
       assertThat(orders.get("o-1")).isEqualTo("two pears");
-      assertThat(orders.getConfiguration(CairnConfiguration.class).getDiskDirectory())
+      assertThat(orders.getConfiguration(CairnConfiguration.class).getDirectory())
           .isEqualTo(base.resolve("orders"));
     }
   }
@@ -119,7 +119,7 @@ class PersistentJCacheTest {
         assertThat(inMemory.unwrap(TieredCache.class).lowerTierName())
             .as("a by-reference cache cannot keep identity on disk, so it stays in memory")
             .isNull();
-        assertThat(persistent.getConfiguration(CairnConfiguration.class).getDiskDirectory())
+        assertThat(persistent.getConfiguration(CairnConfiguration.class).getDirectory())
             .as("another manager's caches get a subdirectory named after its URI")
             .isEqualTo(base.resolve(otherUri).resolve("by-value"));
       }

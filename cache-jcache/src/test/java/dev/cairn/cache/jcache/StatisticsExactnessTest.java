@@ -44,7 +44,7 @@ class StatisticsExactnessTest {
           .setTypes(Integer.class, String.class);
       configuration.setStatisticsEnabled(true);
       if (disk) {
-        configuration.setDiskDirectory(directory.resolve("stats"));
+        configuration.setLowerTier("disk").setDirectory(directory.resolve("stats"));
       }
       if (writer) {
         configuration.setWriteThrough(true);

@@ -47,7 +47,7 @@ class TypeCheckTest {
   void aKeyOrValueOfAnotherTypeIsRefusedNamingTheCacheAndTheTypesAndChangesNothing() {
     Cache<Long, String> typed = manager.createCache("products",
         new CairnConfiguration<Long, String>().setTypes(Long.class, String.class)
-            .setDiskDirectory(temp.resolve("products")));
+            .setLowerTier("disk").setDirectory(temp.resolve("products")));
     Cache raw = typed;
 
     assertThatThrownBy(() -> raw.put("not a long", "v")).isInstanceOf(ClassCastException.class)

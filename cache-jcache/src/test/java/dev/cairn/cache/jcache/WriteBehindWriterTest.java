@@ -230,7 +230,7 @@ class WriteBehindWriterTest {
   @Test
   void withTheDiskTierBothTheDiskAndTheWriterGetEveryWrite(@TempDir Path directory) {
     CairnConfiguration<String, String> configuration = behind().setFlushInterval(NEVER)
-        .setDiskDirectory(directory.resolve("both"));
+        .setLowerTier("disk").setDirectory(directory.resolve("both"));
     Cache<String, String> cache = cache("both", configuration);
     for (int i = 0; i < 200; i++) {
       cache.put("k" + i, "v" + i);

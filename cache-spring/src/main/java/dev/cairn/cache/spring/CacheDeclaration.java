@@ -2,9 +2,10 @@ package dev.cairn.cache.spring;
 
 import dev.cairn.cache.core.WarmUpLoader;
 import dev.cairn.cache.core.Weigher;
+import dev.cairn.cache.core.tier.TierOptions;
+import dev.cairn.cache.core.tier.TierProvider;
 import dev.cairn.cache.jcache.CairnConfiguration;
 import dev.cairn.cache.spring.CairnCacheProperties.CacheSpec;
-import dev.cairn.cache.spring.CairnCacheProperties.Disk;
 import dev.cairn.cache.spring.CairnCacheProperties.Expiry;
 import dev.cairn.cache.spring.CairnCacheProperties.Memory;
 import dev.cairn.cache.spring.CairnCacheProperties.WarmUp;
@@ -12,7 +13,10 @@ import dev.cairn.cache.spring.CairnCacheProperties.WriteBehind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.cache.configuration.Factory;
@@ -25,7 +29,6 @@ import javax.cache.expiry.ModifiedExpiryPolicy;
 import javax.cache.expiry.TouchedExpiryPolicy;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
-import org.springframework.util.unit.DataSize;
 
 /**
  * Turns one {@code cairn.cache.caches.<name>} block into the {@link CairnConfiguration} the
@@ -35,37 +38,34 @@ import org.springframework.util.unit.DataSize;
  */
 final class CacheDeclaration {
 
-  /**
-   * Spring's own classes that reach a cache: the key of a method with several parameters (or
-   * none) and the placeholder of a {@code null} result. A disk tier must be allowed to read them
-   * back.
-   */
-  static final List<String> SPRING_CACHE_CLASSES = List.of(
-      "org.springframework.cache.interceptor.SimpleKey",
-      "org.springframework.cache.support.NullValue");
-
   // A name that is a safe directory name as it is, on every file system we run on.
   private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
-  // What ObjectInputFilter patterns may hold once joined with commas.
-  private static final Pattern CLASS_PATTERN = Pattern.compile("[^,;\\s]+");
+
+  private static final String DEFAULTS = CairnCacheProperties.PREFIX + ".defaults";
 
   private final String name;
   private final String prefix;
+  // The block's property: the prefix without its dot.
+  private final String block;
   private final CacheSpec spec;
   private final Path baseDirectory;
+  private final TierSections tiers;
   private final BeanFactory beans;
 
-  CacheDeclaration(String name, CacheSpec spec, Path baseDirectory, BeanFactory beans) {
+  CacheDeclaration(String name, CacheSpec spec, Path baseDirectory, TierSections tiers,
+      BeanFactory beans) {
     this.name = name;
     this.prefix = propertyPrefix(name);
+    this.block = prefix.substring(0, prefix.length() - 1);
     this.spec = spec;
     this.baseDirectory = baseDirectory;
+    this.tiers = tiers;
     this.beans = beans;
   }
 
   /**
    * The prefix of the cache's properties, as Spring Boot writes the name: a cache name that is not
-   * a plain lower-case name goes in brackets ({@code cairn.cache.caches[Books.v2].disk}).
+   * a plain lower-case name goes in brackets ({@code cairn.cache.caches[Books.v2].memory}).
    */
   static String propertyPrefix(String name) {
     String key = name.matches("[a-z0-9][a-z0-9-]*") ? "." + name : "[" + name + "]";
@@ -86,7 +86,7 @@ final class CacheDeclaration {
     configuration.setManagementEnabled(spec.isManagement());
     configuration.setExpiryPolicyFactory(expiry(spec.getExpiry()));
     memory(spec.getMemory(), configuration);
-    disk(spec.getDisk(), configuration);
+    lowerTier(configuration);
     writeBehind(spec.getWriteBehind(), configuration);
     warmUp(spec.getWarmUp(), configuration);
     return configuration;
@@ -160,66 +160,151 @@ final class CacheDeclaration {
     configuration.setMaximumWeight(weight, FactoryBuilder.factoryOf((Class) weigher));
   }
 
-  private void disk(Disk disk, CairnConfiguration<Object, Object> configuration) {
-    Path directory = diskDirectory(disk);
-    if (directory == null) {
+  /**
+   * Gives the cache its lower tier: the one {@code tier} names, else the one its tiers' sections
+   * (the block's over the defaults', key by key) turn on, else, with a base directory, the one
+   * tier on the class path that keeps files, which the JCache layer picks. A section turns its
+   * tier on unless it says {@code enabled=false}, except that a tier keeping files needs a
+   * directory for that, its own or under the base directory. Every tier the sections name first
+   * has its options checked by its provider.
+   */
+  private void lowerTier(CairnConfiguration<Object, Object> configuration) {
+    Map<String, TierSections.Section> defaults = tiers.read(DEFAULTS);
+    Map<String, TierSections.Section> own = tiers.read(block);
+    Map<String, Merged> sections = new LinkedHashMap<>();
+    for (String tier : tiers.providers().keySet()) {
+      if (defaults.containsKey(tier) || own.containsKey(tier)) {
+        Merged merged = new Merged(tier, defaults.get(tier), own.get(tier));
+        check(merged);
+        sections.put(tier, merged);
+      }
+    }
+    String tier = choice(sections);
+    if (tier == null) {
+      boolean turnedOff = sections.values().stream()
+          .anyMatch(section -> Boolean.FALSE.equals(section.enabled()));
+      if (baseDirectory != null && !turnedOff) {
+        configuration.setDirectory(underBase(null));
+      }
       return;
     }
-    configuration.setDiskDirectory(directory.toAbsolutePath().normalize());
-    if (disk.getMaximumEntries() != null) {
-      positive("disk.maximum-entries", disk.getMaximumEntries());
-      configuration.setDiskMaximumEntries(disk.getMaximumEntries());
+    Merged section = sections.get(tier);
+    Path directory = section != null && section.directory() != null ? section.directory()
+        : baseDirectory != null ? underBase(tier) : null;
+    if (directory == null && tiers.providers().get(tier).usesDirectory()) {
+      throw invalid(tier + "." + TierSections.DIRECTORY, null, "the " + tier + " tier keeps its"
+          + " files in a directory, but the cache has none", "Set " + prefix + tier + "."
+          + TierSections.DIRECTORY + ", or " + CairnCacheProperties.PREFIX + ".directory for a"
+          + " base directory under which each cache gets its own");
     }
-    if (disk.getMaximumBytes() != null) {
-      positive("disk.maximum-bytes", disk.getMaximumBytes().toBytes());
-      configuration.setDiskMaximumBytes(disk.getMaximumBytes().toBytes());
-    }
-    List<String> allowed = new ArrayList<>(SPRING_CACHE_CLASSES);
-    for (String pattern : disk.getAllowedClasses()) {
-      if (pattern == null || !CLASS_PATTERN.matcher(pattern).matches()) {
-        throw invalid("disk.allowed-classes", pattern, "not a class pattern",
-            "Give one class or package pattern per entry, such as com.example.model.* or"
-                + " com.example.Book, without spaces, commas or semicolons");
-      }
-      allowed.add(pattern);
-    }
-    configuration.setDiskOption("allowed-classes", String.join(",", allowed));
-    DataSize checkpointAfter = disk.getCheckpointAfter();
-    if (checkpointAfter != null) {
-      positive("disk.checkpoint-after", checkpointAfter.toBytes());
-      configuration.setDiskOption("checkpoint-after", Long.toString(checkpointAfter.toBytes()));
-    }
-    Duration purgeInterval = disk.getPurgeInterval();
-    if (purgeInterval != null) {
-      if (purgeInterval.isNegative()) {
-        throw invalid("disk.purge-interval", purgeInterval, "must be zero (no purge) or more",
-            "Give a duration such as 1m, or 0 to turn the background purge off");
-      }
-      configuration.setDiskOption("purge-interval", purgeInterval.toString());
+    configuration.setLowerTier(tier)
+        .setDirectory(directory == null ? null : directory.toAbsolutePath().normalize());
+    if (section != null) {
+      section.options().forEach(configuration::setLowerTierOption);
     }
   }
 
-  /** The cache's directory, or {@code null} for a memory-only cache. */
-  private Path diskDirectory(Disk disk) {
-    boolean enabled = disk.getEnabled() == null
-        ? disk.getDirectory() != null || baseDirectory != null
-        : disk.getEnabled();
-    if (!enabled) {
-      return null;
+  /** Which tier the cache has: the one {@code tier} names, or the one turned on, or none. */
+  private String choice(Map<String, Merged> sections) {
+    String named = spec.getTier() == null ? null : spec.getTier().strip();
+    if (named != null) {
+      if (!tiers.providers().containsKey(named)) {
+        String nearest = TierOptions.nearest(named, tiers.providers().keySet());
+        throw invalid("tier", named, "no tier of that name is on the class path"
+            + (nearest == null ? "" : "; did you mean '" + nearest + "'?"),
+            tiers.providers().isEmpty() ? "Add the module that offers the tier"
+                : "Name one of the tiers there: " + String.join(", ", tiers.providers().keySet()));
+      }
+      Merged section = sections.get(named);
+      if (section != null && Boolean.FALSE.equals(section.enabled())) {
+        throw invalid(named + "." + TierSections.ENABLED, false, "turns off the tier that "
+            + prefix + "tier chooses", "Drop one of the two");
+      }
+      for (Merged other : sections.values()) {
+        if (!other.tier().equals(named) && Boolean.TRUE.equals(other.enabled())) {
+          throw invalid(other.tier() + "." + TierSections.ENABLED, true, "a cache has one lower"
+              + " tier, and " + prefix + "tier chooses " + named, "Drop one of the two");
+        }
+      }
+      return named;
     }
-    if (disk.getDirectory() != null) {
-      return disk.getDirectory();
+    List<String> on = new ArrayList<>();
+    for (Merged section : sections.values()) {
+      if (turnsOn(section)) {
+        on.add(section.tier());
+      }
     }
-    if (baseDirectory == null) {
-      throw invalid("disk.directory", null, "the disk tier is enabled but has no directory",
-          "Set " + prefix + "disk.directory, or " + CairnCacheProperties.PREFIX + ".directory"
-              + " for a base directory under which each cache gets its own");
+    if (on.size() > 1) {
+      throw invalid("tier", null, "the sections of " + String.join(" and ", on) + " turn on two"
+          + " lower tiers, and a cache has one", "Set " + prefix + "tier to one of them, or "
+          + prefix + "<tier>.enabled=false for the others");
     }
+    return on.isEmpty() ? null : on.get(0);
+  }
+
+  private boolean turnsOn(Merged section) {
+    if (section.enabled() != null) {
+      return section.enabled();
+    }
+    // A tier that keeps files is on when it has a directory: its own, or under the base.
+    return !tiers.providers().get(section.tier()).usesDirectory() || section.directory() != null
+        || baseDirectory != null;
+  }
+
+  /** Lets the tier's provider check its options as the cache gets them. */
+  private void check(Merged section) {
+    TierProvider provider = tiers.providers().get(section.tier());
+    try {
+      provider.validate(TierOptions.of(name, section.tier(), section.options(),
+          option -> "property " + section.optionProperties().getOrDefault(option,
+              section.property() + "." + option)));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidCacheDeclarationException(section.property(), null, e.getMessage(),
+          "Correct the option; the " + section.tier() + " tier's options are its own (see the"
+              + " documentation of the module that offers it)", e);
+    }
+  }
+
+  /**
+   * A tier's settings for the cache: its section under the defaults with the block's over it, key
+   * by key. A directory is the block's only: caches cannot share one.
+   */
+  private record Merged(String tier, String property, Boolean enabled, Path directory,
+      Map<String, String> options, Map<String, String> optionProperties) {
+
+    Merged(String tier, TierSections.Section defaults, TierSections.Section own) {
+      this(tier, (own != null ? own : defaults).property(),
+          own != null && own.enabled() != null ? own.enabled()
+              : defaults != null ? defaults.enabled() : null,
+          own != null ? own.directory() : null,
+          overlay(defaults == null ? null : defaults.options(),
+              own == null ? null : own.options()),
+          overlay(defaults == null ? null : defaults.optionProperties(),
+              own == null ? null : own.optionProperties()));
+    }
+
+    private static Map<String, String> overlay(Map<String, String> below,
+        Map<String, String> above) {
+      Map<String, String> merged = new TreeMap<>();
+      if (below != null) {
+        merged.putAll(below);
+      }
+      if (above != null) {
+        merged.putAll(above);
+      }
+      return merged;
+    }
+  }
+
+  /** The cache's directory under the base directory; its name must be a plain directory name. */
+  private Path underBase(String tier) {
     if (!PLAIN_NAME.matcher(name).matches()) {
-      throw invalid("disk.directory", null, "the cache's name is not a plain directory name"
-          + " (letters, digits, '.', '_' and '-', not starting with '.'), so it cannot name its"
-          + " directory under " + baseDirectory,
-          "Set " + prefix + "disk.directory to a directory of its own");
+      throw new InvalidCacheDeclarationException(CairnCacheProperties.PREFIX + ".directory",
+          baseDirectory, "cache '" + name + "' has a name that is not a plain directory name"
+              + " (letters, digits, '.', '_' and '-', not starting with '.'), so it cannot name"
+              + " its directory under " + baseDirectory,
+          "Set " + prefix + (tier != null ? tier : "<tier>") + "." + TierSections.DIRECTORY
+              + " to a directory of its own", null);
     }
     return baseDirectory.resolve(name);
   }

@@ -15,12 +15,13 @@ import org.springframework.cache.jcache.JCacheCacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * Backs Spring's cache abstraction with Cairn. Spring Boot's JCache support does the wiring (with
  * {@code @EnableCaching}, Spring's {@code CacheManager} is a {@link JCacheCacheManager} over the
  * JSR-107 manager of the one provider on the class path, Cairn's, and that manager is closed with
- * the context, which flushes every cache's write-behind buffers to disk); this adds:
+ * the context, which flushes every cache's write-behind buffers to its lower tier); this adds:
  *
  * <ul>
  *   <li>the caches declared under {@code cairn.cache} ({@link CairnCacheProperties}), created as
@@ -41,11 +42,17 @@ public class CairnCacheAutoConfiguration {
   public CairnCacheAutoConfiguration() {
   }
 
-  /** Creates the caches of {@code cairn.cache.caches} in the JSR-107 manager. */
+  /**
+   * Creates the caches of {@code cairn.cache.caches} in the JSR-107 manager, after refusing
+   * unknown keys under {@code cairn.cache} (the properties bean lets the tiers' sections through,
+   * and every other unknown key with them).
+   */
   @Bean
   JCacheManagerCustomizer cairnCacheDeclarations(CairnCacheProperties properties,
       Environment environment, BeanFactory beanFactory) {
-    return new DeclaredCaches(properties, environment, beanFactory);
+    TierSections tiers = new TierSections(environment, ClassUtils.getDefaultClassLoader());
+    tiers.refuseUnknownKeys();
+    return new DeclaredCaches(properties, environment, tiers, beanFactory);
   }
 
   /** Meters for Cairn caches, when Micrometer is on the class path. */

@@ -11,8 +11,8 @@ import org.springframework.core.Ordered;
 
 /**
  * Binds {@link CairnCacheMetrics} to every Spring cache that Cairn backs, so the application's
- * {@code MeterRegistry} gets Cairn's per-tier, write-behind, flush and disk meters next to the
- * standard {@code cache.gets}, {@code cache.puts}, ... Spring Boot asks every provider in turn
+ * {@code MeterRegistry} gets Cairn's per-tier, write-behind, flush and lower-tier meters next to
+ * the standard {@code cache.gets}, {@code cache.puts}, ... Spring Boot asks every provider in turn
  * and takes the first binder: this one comes first ({@link Ordered#HIGHEST_PRECEDENCE}), ahead
  * of Boot's generic JCache provider, whose meters read JMX and know nothing of tiers. Other
  * Spring caches get {@code null}, and so Boot's providers.

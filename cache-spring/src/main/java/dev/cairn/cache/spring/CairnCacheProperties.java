@@ -3,12 +3,9 @@ package dev.cairn.cache.spring;
 import dev.cairn.cache.core.BackPressure;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.util.unit.DataSize;
 
 /**
  * The caches an application declares under {@code cairn.cache}, one block per cache under
@@ -25,20 +22,26 @@ import org.springframework.util.unit.DataSize;
  *
  * <p>Each block, over {@code cairn.cache.defaults}, becomes a
  * {@link dev.cairn.cache.jcache.CairnConfiguration}; a setting left out keeps that class's
- * default, which the defaults here repeat so that IDEs can show them. Unknown
- * keys fail start-up ({@code ignoreUnknownFields = false}), naming the key and the keys its section
- * knows. Every key is described in {@code docs/spring.md}.
+ * default, which the defaults here repeat so that IDEs can show them.
+ *
+ * <p>A block may also hold a section named after each tier provider on the class path ({@code
+ * disk} with {@code cache-disk}): its {@code enabled} and {@code directory}, and the tier's own
+ * options, which only the tier knows. Such sections cannot be fields here; {@link TierSections}
+ * reads them, and refuses every key that is neither a field here nor in a tier's section, as
+ * {@code ignoreUnknownFields = false} would, naming the key and the keys its section knows. Every
+ * key is described in {@code docs/spring.md}.
  */
-@ConfigurationProperties(prefix = CairnCacheProperties.PREFIX, ignoreUnknownFields = false)
+@ConfigurationProperties(prefix = CairnCacheProperties.PREFIX)
 public class CairnCacheProperties {
 
   /** The prefix of every Cairn property. */
   public static final String PREFIX = "cairn.cache";
 
   /**
-   * Base directory for the disk tier. When set, every declared cache is persistent, in a
-   * directory named after the cache under this one, unless its block says disk.enabled=false or
-   * gives a directory of its own.
+   * Base data directory. When set, every declared cache gets a directory named after it under
+   * this one, for its lower tier: the tier its block names or turns on, else the one tier on the
+   * class path that keeps files (the disk tier, with cache-disk). A block whose tier section says
+   * enabled=false is memory only; a tier section's own directory replaces this one.
    */
   private Path directory;
 
@@ -79,7 +82,8 @@ public class CairnCacheProperties {
 
     /**
      * The keys' type; the cache refuses others. Object (the default) accepts what Spring's
-     * generated keys are. String, Long and Integer keys are stored compactly on disk.
+     * generated keys are. A tier may store some types more compactly (the disk tier: String, Long
+     * and Integer).
      */
     private Class<?> keyType = Object.class;
 
@@ -101,7 +105,13 @@ public class CairnCacheProperties {
 
     private Memory memory = new Memory();
     private Expiry expiry = new Expiry();
-    private final Disk disk = new Disk();
+
+    /**
+     * The lower tier, by its provider's name (disk, with cache-disk). Usually left out: a tier's
+     * section (disk.directory, say) or cairn.cache.directory chooses it.
+     */
+    private String tier;
+
     private final WriteBehind writeBehind = new WriteBehind();
     private final WarmUp warmUp = new WarmUp();
 
@@ -163,8 +173,12 @@ public class CairnCacheProperties {
       this.expiry = new Expiry();
     }
 
-    public Disk getDisk() {
-      return disk;
+    public String getTier() {
+      return tier;
+    }
+
+    public void setTier(String tier) {
+      this.tier = tier;
     }
 
     public WriteBehind getWriteBehind() {
@@ -180,8 +194,8 @@ public class CairnCacheProperties {
   public static class Memory {
 
     /**
-     * The most entries the memory tier holds (W-TinyLFU eviction; over a disk tier an evicted
-     * entry stays on disk). Default 10000. Not together with maximum-weight.
+     * The most entries the memory tier holds (W-TinyLFU eviction; over a lower tier an evicted
+     * entry stays there). Default 10000. Not together with maximum-weight.
      */
     private Long maximumEntries;
 
@@ -262,102 +276,7 @@ public class CairnCacheProperties {
     TOUCHED
   }
 
-  /** The persistent disk tier under the memory tier. */
-  public static class Disk {
-
-    /**
-     * Whether the cache has a disk tier. By default it has one when it has a directory, its own
-     * or under cairn.cache.directory.
-     */
-    private Boolean enabled;
-
-    /**
-     * The cache's own directory (in a cache's block; for a base directory shared by every cache,
-     * set cairn.cache.directory); one cache per directory, locked while open. Relative paths
-     * resolve against the working directory.
-     */
-    private Path directory;
-
-    /** The most entries the disk keeps (expired ones go first); no bound by default. */
-    private Long maximumEntries;
-
-    /** The most bytes of serialized keys and values the disk keeps; no bound by default. */
-    private DataSize maximumBytes;
-
-    /**
-     * Classes Java serialization may read back from disk besides the key and value types, the
-     * JDK's value classes and Spring's cache keys: ObjectInputFilter patterns such as
-     * com.example.model.* or com.example.Book.
-     */
-    private List<String> allowedClasses = new ArrayList<>();
-
-    /** Journal bytes per segment between checkpoints; the disk tier's default when unset. */
-    private DataSize checkpointAfter;
-
-    /**
-     * How often expired entries are purged from disk in the background; 0 turns the purge off.
-     * The disk tier's default when unset.
-     */
-    private Duration purgeInterval;
-
-    public Boolean getEnabled() {
-      return enabled;
-    }
-
-    public void setEnabled(Boolean enabled) {
-      this.enabled = enabled;
-    }
-
-    public Path getDirectory() {
-      return directory;
-    }
-
-    public void setDirectory(Path directory) {
-      this.directory = directory;
-    }
-
-    public Long getMaximumEntries() {
-      return maximumEntries;
-    }
-
-    public void setMaximumEntries(Long maximumEntries) {
-      this.maximumEntries = maximumEntries;
-    }
-
-    public DataSize getMaximumBytes() {
-      return maximumBytes;
-    }
-
-    public void setMaximumBytes(DataSize maximumBytes) {
-      this.maximumBytes = maximumBytes;
-    }
-
-    public List<String> getAllowedClasses() {
-      return allowedClasses;
-    }
-
-    public void setAllowedClasses(List<String> allowedClasses) {
-      this.allowedClasses = allowedClasses;
-    }
-
-    public DataSize getCheckpointAfter() {
-      return checkpointAfter;
-    }
-
-    public void setCheckpointAfter(DataSize checkpointAfter) {
-      this.checkpointAfter = checkpointAfter;
-    }
-
-    public Duration getPurgeInterval() {
-      return purgeInterval;
-    }
-
-    public void setPurgeInterval(Duration purgeInterval) {
-      this.purgeInterval = purgeInterval;
-    }
-  }
-
-  /** The buffers and flush lanes that write changes behind to the disk tier. */
+  /** The buffers and flush lanes that write changes behind to the lower tier. */
   public static class WriteBehind {
 
     /** How many segments keys are spread over, each with its own buffer and flush lane. */
@@ -374,7 +293,7 @@ public class CairnCacheProperties {
 
     /**
      * What a writer meeting a full buffer does: block (wait up to back-pressure-timeout for room)
-     * or write-through (write to disk itself).
+     * or write-through (write to the lower tier itself).
      */
     private BackPressure backPressure = BackPressure.BLOCK;
 
@@ -433,7 +352,10 @@ public class CairnCacheProperties {
   /** Filling the memory tier at start. */
   public static class WarmUp {
 
-    /** Whether memory refills from disk after a restart, hottest keys first, in the background. */
+    /**
+     * Whether memory refills from the lower tier after a restart, hottest keys first, in the
+     * background.
+     */
     private boolean restart = true;
 
     /**

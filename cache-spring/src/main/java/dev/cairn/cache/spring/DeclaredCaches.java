@@ -3,8 +3,9 @@ package dev.cairn.cache.spring;
 import dev.cairn.cache.jcache.CairnCacheManager;
 import dev.cairn.cache.jcache.CairnCachingProvider;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import org.springframework.beans.factory.BeanFactory;
@@ -22,29 +23,43 @@ import org.springframework.core.env.Environment;
  */
 final class DeclaredCaches implements JCacheManagerCustomizer {
 
+  private static final String DEFAULTS = CairnCacheProperties.PREFIX + ".defaults";
+
   private final CairnCacheProperties properties;
   private final Environment environment;
+  private final TierSections tiers;
   private final BeanFactory beans;
 
-  DeclaredCaches(CairnCacheProperties properties, Environment environment, BeanFactory beans) {
+  DeclaredCaches(CairnCacheProperties properties, Environment environment, TierSections tiers,
+      BeanFactory beans) {
     this.properties = properties;
     this.environment = environment;
+    this.tiers = tiers;
     this.beans = beans;
   }
 
   @Override
   public void customize(CacheManager cacheManager) {
-    Map<String, CairnCacheProperties.CacheSpec> caches = properties.getCaches();
+    Set<String> caches = new LinkedHashSet<>(properties.getCaches().keySet());
+    caches.addAll(tiers.cacheNames());
     if (caches.isEmpty()) {
       return;
     }
     if (!(cacheManager instanceof CairnCacheManager)) {
       throw new InvalidCacheDeclarationException(CairnCacheProperties.PREFIX + ".caches",
-          caches.keySet(), "these caches need Cairn's JCache provider, but Spring Boot opened a "
+          caches, "these caches need Cairn's JCache provider, but Spring Boot opened a "
               + cacheManager.getClass().getName() + " (another JSR-107 provider is on the class"
               + " path, or spring.cache.jcache.provider names one)",
           "Set spring.cache.jcache.provider=" + CairnCachingProvider.class.getName()
               + ", or remove the other provider", null);
+    }
+    for (TierSections.Section section : tiers.read(DEFAULTS).values()) {
+      if (section.directory() != null) {
+        throw new InvalidCacheDeclarationException(section.property() + "."
+            + TierSections.DIRECTORY, section.directory(), "caches cannot share one directory",
+            "Set " + CairnCacheProperties.PREFIX + ".directory instead: a base directory under"
+                + " which each cache gets its own", null);
+      }
     }
     List<String> created = new ArrayList<>();
     try {
@@ -55,14 +70,12 @@ final class DeclaredCaches implements JCacheManagerCustomizer {
     }
   }
 
-  private void createAll(CacheManager cacheManager,
-      Map<String, CairnCacheProperties.CacheSpec> caches, List<String> created) {
-    for (Map.Entry<String, CairnCacheProperties.CacheSpec> declared : caches.entrySet()) {
-      String name = declared.getKey();
+  private void createAll(CacheManager cacheManager, Set<String> caches, List<String> created) {
+    for (String name : caches) {
       String property = CacheDeclaration.propertyPrefix(name);
       property = property.substring(0, property.length() - 1);
-      CacheDeclaration declaration =
-          new CacheDeclaration(name, effective(property), properties.getDirectory(), beans);
+      CacheDeclaration declaration = new CacheDeclaration(name, effective(property),
+          properties.getDirectory(), tiers, beans);
       if (cacheManager.getCache(name) != null) {
         throw new InvalidCacheDeclarationException(property, null, "JCache manager "
             + cacheManager.getURI() + " has a cache of that name already: the configuration file"
@@ -76,8 +89,8 @@ final class DeclaredCaches implements JCacheManagerCustomizer {
         created.add(name);
       } catch (CacheException e) {
         throw new InvalidCacheDeclarationException(property, null, "the cache could not be"
-            + " created: " + e.getMessage(), "Check the cache's settings, above all its disk"
-            + " directory (one cache per directory, in one process at a time)", e);
+            + " created: " + e.getMessage(), "Check the cache's settings, above all its lower"
+            + " tier's directory (one cache per directory, in one process at a time)", e);
       }
     }
   }
@@ -112,15 +125,8 @@ final class DeclaredCaches implements JCacheManagerCustomizer {
    */
   private CairnCacheProperties.CacheSpec effective(String cacheProperty) {
     Binder binder = Binder.get(environment);
-    String defaults = CairnCacheProperties.PREFIX + ".defaults";
-    if (binder.bind(defaults + ".disk.directory", Bindable.of(String.class)).isBound()) {
-      throw new InvalidCacheDeclarationException(defaults + ".disk.directory",
-          binder.bind(defaults + ".disk.directory", Bindable.of(String.class)).get(),
-          "caches cannot share one directory", "Set " + CairnCacheProperties.PREFIX
-              + ".directory instead: a base directory under which each cache gets its own", null);
-    }
     CairnCacheProperties.CacheSpec spec = new CairnCacheProperties.CacheSpec();
-    binder.bind(defaults, Bindable.ofInstance(spec));
+    binder.bind(DEFAULTS, Bindable.ofInstance(spec));
     ConfigurationPropertyName block = ConfigurationPropertyName.of(cacheProperty);
     if (isBound(binder, block.append("memory.maximum-entries"))
         || isBound(binder, block.append("memory.maximum-weight"))) {

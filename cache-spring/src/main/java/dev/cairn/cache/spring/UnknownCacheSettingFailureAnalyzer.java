@@ -1,5 +1,6 @@
 package dev.cairn.cache.spring;
 
+import dev.cairn.cache.core.tier.TierOptions;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -13,10 +14,13 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.Ordered;
+import org.springframework.util.ClassUtils;
 
 /**
  * Reports a key under {@code cairn.cache} that no setting has, with the keys its section does have
- * and the one most likely meant ({@code maximum-entires}: did you mean {@code maximum-entries}?).
+ * (in a cache block, the sections named after the tiers on the class path too) and the one most
+ * likely meant ({@code maximum-entires}: did you mean {@code maximum-entries}?). A tier's own
+ * options are the tier's to check ({@link CacheDeclaration}).
  * Spring Boot's own report names the key but not what would have been right. Runs before Boot's
  * analyzers, and leaves unknown keys outside {@code cairn.cache} to them.
  */
@@ -60,17 +64,27 @@ class UnknownCacheSettingFailureAnalyzer
       sectionName = "a cache block";
       start = CACHE_KEYS_START;
     }
-    // Walk down nested sections (memory, disk, ...) as far as the name names them.
+    // Walk down nested sections (memory, expiry, ...) as far as the name names them.
     for (int i = start; i < name.getNumberOfElements(); i++) {
       String key = name.getElement(i, Form.DASHED);
       List<String> keys = keysOf(section);
+      // A cache block and the defaults also have a section per tier on the class path.
+      List<String> tiers = section == CairnCacheProperties.CacheSpec.class
+          ? TierSections.tierNames(ClassUtils.getDefaultClassLoader()) : List.of();
+      if (tiers.contains(key)) {
+        return "'" + key + "' is the " + key + " tier's section, which holds keys, not a value:"
+            + " set " + key + ".enabled, " + key + ".directory or one of the tier's options";
+      }
       Class<?> nested = nestedSection(section, key);
       if (nested == null || i == name.getNumberOfElements() - 1) {
-        String known = String.join(", ", keys);
-        String guess = closest(key, keys);
+        List<String> known = new ArrayList<>(keys);
+        known.addAll(tiers);
+        String guess = TierOptions.nearest(key, known);
         return "'" + key + "' is not a key of " + sectionName + "."
             + (guess == null ? "" : " Did you mean '" + guess + "'?")
-            + " The keys of " + sectionName + " are: " + known;
+            + " The keys of " + sectionName + " are: " + String.join(", ", keys)
+            + (tiers.isEmpty() ? "" : "; and a section per tier on the class path: "
+                + String.join(", ", tiers));
       }
       section = nested;
       sectionName = "a " + key + " section";
@@ -101,39 +115,6 @@ class UnknownCacheSettingFailureAnalyzer
 
   private static String dashed(String camelCase) {
     return camelCase.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
-  }
-
-  /** The known key within two edits of the given one, if there is one. */
-  private static String closest(String key, List<String> keys) {
-    String best = null;
-    int bestDistance = 3;
-    for (String candidate : keys) {
-      int distance = editDistance(key, candidate);
-      if (distance < bestDistance) {
-        best = candidate;
-        bestDistance = distance;
-      }
-    }
-    return best;
-  }
-
-  private static int editDistance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 
   @Override

@@ -3,8 +3,10 @@ package dev.cairn.cache.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.cache.core.BackPressure;
+import dev.cairn.cache.core.TieredCache;
 import dev.cairn.cache.core.Weigher;
 import dev.cairn.cache.jcache.CairnConfiguration;
+import dev.cairn.cache.jcache.MapTierProvider;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +24,8 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.cache.interceptor.SimpleKey;
+import org.springframework.cache.support.NullValue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.JsonNode;
@@ -79,14 +83,16 @@ class CachePropertiesTest {
           assertThat(books.getExpiryPolicyFactory().create())
               .isEqualTo(new CreatedExpiryPolicy(
                   new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, 90_000)));
-          assertThat(books.getDiskDirectory()).isEqualTo(directory.resolve("books"));
-          assertThat(books.getDiskMaximumEntries()).isEqualTo(5000);
-          assertThat(books.getDiskMaximumBytes()).isEqualTo(64L << 20);
-          assertThat(books.getDiskOptions()).containsExactlyInAnyOrderEntriesOf(Map.of(
-              "allowed-classes", String.join(",", CacheDeclaration.SPRING_CACHE_CLASSES)
-                  + ",com.example.model.*,com.example.Extra",
-              "checkpoint-after", Long.toString(8L << 20),
-              "purge-interval", "PT2M"));
+          assertThat(books.getLowerTier()).isEqualTo("disk");
+          assertThat(books.getDirectory()).isEqualTo(directory.resolve("books"));
+          assertThat(books.getLowerTierOptions()).as("as set; the disk tier reads them")
+              .isEqualTo(Map.of(
+                  "maximum-entries", "5000",
+                  "maximum-bytes", "64MB",
+                  "allowed-classes", "com.example.model.*,com.example.Extra",
+                  "checkpoint-after", "8MB",
+                  "purge-interval", "2m"));
+          assertThat(lowerTier(context, "books")).isEqualTo("disk");
           assertThat(books.getSegments()).isEqualTo(2);
           assertThat(books.getFlushInterval()).isEqualTo(Duration.ofMillis(250));
           assertThat(books.getFlushBatchSize()).isEqualTo(64);
@@ -106,7 +112,9 @@ class CachePropertiesTest {
       CairnConfiguration<?, ?> plain = configuration(context, "plain");
       CairnConfiguration<Object, Object> fresh = new CairnConfiguration<>();
       assertThat(plain.getMaximumEntries()).isEqualTo(fresh.getMaximumEntries());
-      assertThat(plain.getDiskDirectory()).isNull();
+      assertThat(plain.getLowerTier()).isNull();
+      assertThat(plain.getDirectory()).isNull();
+      assertThat(lowerTier(context, "plain")).isNull();
       assertThat(plain.getSegments()).isEqualTo(fresh.getSegments());
       assertThat(plain.getFlushInterval()).isEqualTo(fresh.getFlushInterval());
       assertThat(plain.getFlushBatchSize()).isEqualTo(fresh.getFlushBatchSize());
@@ -140,7 +148,9 @@ class CachePropertiesTest {
           assertThat(books.getExpiryPolicyFactory().create())
               .isInstanceOf(EternalExpiryPolicy.class);
           assertThat(books.getSegments()).isEqualTo(2);
-          assertThat(books.getDiskDirectory()).isEqualTo(directory.resolve("books"));
+          assertThat(books.getDirectory()).isEqualTo(directory.resolve("books"));
+          assertThat(lowerTier(context, "books"))
+              .as("the one tier on the class path that keeps files").isEqualTo("disk");
 
           CairnConfiguration<?, ?> titles = configuration(context, "titles");
           assertThat(titles.getMaximumEntries()).isEqualTo(500);
@@ -148,9 +158,10 @@ class CachePropertiesTest {
               new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, 60_000)));
           assertThat(titles.getFlushBatchSize()).isEqualTo(7);
           assertThat(titles.getSegments()).isEqualTo(2);
-          assertThat(titles.getDiskDirectory()).isEqualTo(directory.resolve("titles"));
+          assertThat(titles.getDirectory()).isEqualTo(directory.resolve("titles"));
 
-          assertThat(configuration(context, "scratch").getDiskDirectory()).isNull();
+          assertThat(configuration(context, "scratch").getDirectory()).isNull();
+          assertThat(lowerTier(context, "scratch")).isNull();
         });
   }
 
@@ -171,6 +182,84 @@ class CachePropertiesTest {
   }
 
   @Test
+  void theDefaultsTierSectionAppliesToEveryCacheAndABlockOverridesItKeyByKey() {
+    runner.withPropertyValues(
+        "cairn.cache.directory=" + directory,
+        "cairn.cache.defaults.disk.maximum-entries=1000",
+        "cairn.cache.defaults.disk.purge-interval=5m",
+        "cairn.cache.caches.books.disk.maximum-entries=50",
+        "cairn.cache.caches.titles.memory.maximum-entries=20")
+        .run(context -> {
+          CairnConfiguration<?, ?> books = configuration(context, "books");
+          assertThat(books.getLowerTier()).isEqualTo("disk");
+          assertThat(books.getDirectory()).isEqualTo(directory.resolve("books"));
+          assertThat(books.getLowerTierOptions())
+              .isEqualTo(Map.of("maximum-entries", "50", "purge-interval", "5m"));
+          assertThat(configuration(context, "titles").getLowerTierOptions())
+              .isEqualTo(Map.of("maximum-entries", "1000", "purge-interval", "5m"));
+        });
+  }
+
+  @Test
+  void aBlockWithOnlyATiersSectionDeclaresACache() {
+    runner.withPropertyValues("cairn.cache.caches.books.disk.directory=" + directory.resolve("b"))
+        .run(context -> assertThat(lowerTier(context, "books")).isEqualTo("disk"));
+  }
+
+  @Test
+  void aSecondTierIsConfiguredThroughItsSectionWithItsOwnOptions() {
+    runner.withPropertyValues(
+        "cairn.cache.caches.orders.key-type=java.lang.String",
+        "cairn.cache.caches.orders.map.label=orders",
+        "cairn.cache.caches.orders.map.expected-size=100",
+        "cairn.cache.caches.orders.map.pool.size=4")
+        .run(context -> {
+          CairnConfiguration<?, ?> orders = configuration(context, "orders");
+          assertThat(orders.getLowerTier()).isEqualTo("map");
+          assertThat(lowerTier(context, "orders")).isEqualTo("map");
+          MapTierProvider.Created created = MapTierProvider.created("orders");
+          assertThat(created.spec().options().asMap()).isEqualTo(Map.of(
+              "label", "orders", "expected-size", "100", "pool.size", "4"));
+          assertThat(created.spec().directory()).isNull();
+        });
+  }
+
+  @Test
+  void tierChoosesTheTierByNameOverTheDefaultsTier() {
+    runner.withPropertyValues(
+        "cairn.cache.directory=" + directory,
+        "cairn.cache.defaults.disk.maximum-entries=1000",
+        "cairn.cache.caches.orders.tier=map",
+        "cairn.cache.caches.books.memory.maximum-entries=10")
+        .run(context -> {
+          assertThat(lowerTier(context, "orders")).isEqualTo("map");
+          assertThat(configuration(context, "orders").getLowerTierOptions())
+              .as("the disk's options are the disk's").isEmpty();
+          assertThat(lowerTier(context, "books")).isEqualTo("disk");
+        });
+  }
+
+  @Test
+  void springsCacheKeysAndNullPlaceholderAreReadBackFromDiskWithoutBeingListed() {
+    Path books = directory.resolve("books");
+    String[] properties = {
+        "cairn.cache.caches.books.disk.directory=" + books,
+        "cairn.cache.caches.books.memory.maximum-entries=1"};
+    runner.withPropertyValues(properties).run(context -> {
+      javax.cache.Cache<Object, Object> cache =
+          context.getBean(javax.cache.CacheManager.class).getCache("books");
+      cache.put(new SimpleKey("a", 1), NullValue.INSTANCE);
+      cache.put(new SimpleKey("b", 2), "two");
+    });
+    runner.withPropertyValues(properties).run(context -> {
+      javax.cache.Cache<Object, Object> cache =
+          context.getBean(javax.cache.CacheManager.class).getCache("books");
+      assertThat(cache.get(new SimpleKey("a", 1))).isSameAs(NullValue.INSTANCE);
+      assertThat(cache.get(new SimpleKey("b", 2))).isEqualTo("two");
+    });
+  }
+
+  @Test
   void configurationMetadataDescribesEveryProperty() throws Exception {
     JsonNode metadata;
     try (InputStream in = getClass().getResourceAsStream(
@@ -182,7 +271,7 @@ class CachePropertiesTest {
         .map(property -> property.get("name").asString()).toList();
     assertThat(names).contains("cairn.cache.directory", "cairn.cache.caches",
         "cairn.cache.defaults.memory.maximum-entries", "cairn.cache.defaults.expiry.duration",
-        "cairn.cache.defaults.disk.maximum-bytes", "cairn.cache.defaults.write-behind.flush-interval",
+        "cairn.cache.defaults.tier", "cairn.cache.defaults.write-behind.flush-interval",
         "cairn.cache.defaults.write-behind.back-pressure", "cairn.cache.defaults.warm-up.restart");
     metadata.get("properties").valueStream().forEach(property ->
         assertThat(property.path("description").asString(""))
@@ -192,6 +281,13 @@ class CachePropertiesTest {
         .findFirst().orElseThrow();
     assertThat(entries.get("defaultValue").asLong()).isEqualTo(
         CairnConfiguration.DEFAULT_MAXIMUM_ENTRIES);
+  }
+
+  /** The name of the cache's lower tier, as the engine has it, or {@code null}. */
+  private static String lowerTier(AssertableApplicationContext context, String cacheName) {
+    assertThat(context).hasNotFailed();
+    return context.getBean(javax.cache.CacheManager.class).getCache(cacheName)
+        .unwrap(TieredCache.class).lowerTierName();
   }
 
   private static CairnConfiguration<?, ?> configuration(AssertableApplicationContext context,

@@ -38,7 +38,61 @@ class StartupFailureTest {
     assertThat(output).contains("Property: cairn.cache.caches.books.time-to-live")
         .contains("'time-to-live' is not a key of a cache block. The keys of a cache block are:"
             + " key-type, value-type, store-by-value, statistics, management, memory, expiry,"
-            + " disk, write-behind, warm-up");
+            + " tier, write-behind, warm-up; and a section per tier on the class path: ")
+        .containsPattern("on the class path: (disk, map|map, disk)");
+  }
+
+  @Test
+  void mistypedTierSectionFailsStartupNamingTheTierMeant(CapturedOutput output) {
+    start("--cairn.cache.caches.books.dsik.directory=/tmp/books");
+
+    assertThat(output).contains("Property: cairn.cache.caches.books.dsik.directory")
+        .contains("'dsik' is not a key of a cache block. Did you mean 'disk'?");
+  }
+
+  @Test
+  void unknownDiskOptionFailsStartupNamingThePropertyAndTheOptionMeant(CapturedOutput output,
+      @TempDir Path directory) {
+    Throwable failure = start(
+        "--cairn.cache.caches.books.disk.directory=" + directory.resolve("books"),
+        "--cairn.cache.caches.books.disk.maximum-entires=10");
+
+    assertThat(failure).hasRootCauseInstanceOf(IllegalArgumentException.class);
+    assertThat(output).contains("APPLICATION FAILED TO START")
+        .contains("Property: cairn.cache.caches.books.disk")
+        .contains("Reason: Unknown option 'maximum-entires' of the disk tier of cache 'books'"
+            + " (property cairn.cache.caches.books.disk.maximum-entires); did you mean"
+            + " 'maximum-entries'?");
+  }
+
+  @Test
+  void badDiskOptionValueFailsStartupNamingTheProperty(CapturedOutput output,
+      @TempDir Path directory) {
+    start("--cairn.cache.directory=" + directory,
+        "--cairn.cache.defaults.disk.purge-interval=sometimes",
+        "--cairn.cache.caches.books.memory.maximum-entries=10");
+
+    assertThat(output).contains("Property: cairn.cache.defaults.disk")
+        .contains("Reason: Option 'purge-interval' of the disk tier of cache 'books' (property"
+            + " cairn.cache.defaults.disk.purge-interval) cannot be 'sometimes'");
+  }
+
+  @Test
+  void unknownOptionOfASecondTierFailsStartupTheSameWay(CapturedOutput output) {
+    start("--cairn.cache.caches.orders.map.lable=orders");
+
+    assertThat(output).contains("Property: cairn.cache.caches.orders.map")
+        .contains("Reason: Unknown option 'lable' of the map tier of cache 'orders' (property"
+            + " cairn.cache.caches.orders.map.lable); did you mean 'label'?");
+  }
+
+  @Test
+  void directoryUnderTheDefaultsFailsStartup(CapturedOutput output) {
+    start("--cairn.cache.defaults.disk.directory=/tmp/shared",
+        "--cairn.cache.caches.books.memory.maximum-entries=10");
+
+    assertThat(output).contains("Property: cairn.cache.defaults.disk.directory")
+        .contains("Reason: caches cannot share one directory");
   }
 
   @Test
