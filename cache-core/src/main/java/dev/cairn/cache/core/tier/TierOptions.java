@@ -2,7 +2,9 @@ package dev.cairn.cache.core.tier;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,10 +23,57 @@ import java.util.regex.Pattern;
  */
 public final class TierOptions {
 
-  private static final Pattern SIZE =
-      Pattern.compile("(\\d+)\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)");
-  private static final Pattern SHORT_DURATION =
-      Pattern.compile("(\\d+)\\s*(ms|millis|milliseconds|s|seconds|m|minutes|h|hours|d|days)");
+  // HOCON's size and duration syntax, so a value means in a tier's section what it means in the
+  // rest of a configuration file; Spring properties and code use the same forms.
+  private static final Pattern NUMBER_AND_UNIT = Pattern.compile("(\\d+)\\s*([a-zA-Z]*)");
+  private static final Map<String, Long> SIZE_UNITS = sizeUnits();
+  private static final Map<String, ChronoUnit> DURATION_UNITS =
+      durationUnits();
+
+  private static Map<String, Long> sizeUnits() {
+    Map<String, Long> units = new HashMap<>();
+    for (String unit : List.of("", "B", "b", "byte", "bytes")) {
+      units.put(unit, 1L);
+    }
+    String[][] names = {
+        {"kB", "kilobyte", "kilobytes"}, {"K", "k", "Ki", "KiB", "kibibyte", "kibibytes"},
+        {"MB", "megabyte", "megabytes"}, {"M", "m", "Mi", "MiB", "mebibyte", "mebibytes"},
+        {"GB", "gigabyte", "gigabytes"}, {"G", "g", "Gi", "GiB", "gibibyte", "gibibytes"},
+        {"TB", "terabyte", "terabytes"}, {"T", "t", "Ti", "TiB", "tebibyte", "tebibytes"}};
+    long decimal = 1;
+    long binary = 1;
+    for (int i = 0; i < names.length; i += 2) {
+      decimal *= 1000;
+      binary *= 1024;
+      for (String unit : names[i]) {
+        units.put(unit, decimal);
+      }
+      for (String unit : names[i + 1]) {
+        units.put(unit, binary);
+      }
+    }
+    return Map.copyOf(units);
+  }
+
+  private static Map<String, ChronoUnit> durationUnits() {
+    Map<String, ChronoUnit> units = new HashMap<>();
+    Object[][] names = {
+        {ChronoUnit.NANOS, "ns", "nano", "nanos", "nanosecond", "nanoseconds"},
+        {ChronoUnit.MICROS, "us", "micro", "micros", "microsecond",
+            "microseconds"},
+        {ChronoUnit.MILLIS, "", "ms", "milli", "millis", "millisecond",
+            "milliseconds"},
+        {ChronoUnit.SECONDS, "s", "second", "seconds"},
+        {ChronoUnit.MINUTES, "m", "minute", "minutes"},
+        {ChronoUnit.HOURS, "h", "hour", "hours"},
+        {ChronoUnit.DAYS, "d", "day", "days"}};
+    for (Object[] row : names) {
+      for (int i = 1; i < row.length; i++) {
+        units.put((String) row[i], (ChronoUnit) row[0]);
+      }
+    }
+    return Map.copyOf(units);
+  }
 
   private final String cacheName;
   private final String tier;
@@ -129,9 +178,11 @@ public final class TierOptions {
   }
 
   /**
-   * Reads a size in bytes of at least 1: a whole number, optionally followed by a unit {@code k},
-   * {@code m}, {@code g} or {@code t} (powers of 1024; {@code kb}, {@code kib} and the like too),
-   * such as {@code 64m}; or returns {@code otherwise} if the option is not set.
+   * Reads a size in bytes of at least 1, in HOCON's size syntax: a whole number, optionally
+   * followed by a unit: {@code k}, {@code K}, {@code KiB}, {@code m}, {@code M}, {@code MiB},
+   * {@code g}, {@code G}, {@code GiB}, {@code t}, {@code TiB} and their spelled-out names for powers
+   * of 1024, {@code kB}, {@code MB}, {@code GB}, {@code TB} for powers of 1000, such as {@code 64m}
+   * or {@code 4g}; or returns {@code otherwise} if the option is not set.
    */
   public long bytes(String name, long otherwise) {
     String value = values.get(name);
@@ -139,57 +190,46 @@ public final class TierOptions {
       return otherwise;
     }
     String expected = "a size of at least 1 byte, such as 4096, 64m or 4g";
-    Matcher matcher = SIZE.matcher(value.strip().toLowerCase(Locale.ROOT));
-    if (!matcher.matches()) {
+    Matcher matcher = NUMBER_AND_UNIT.matcher(value.strip());
+    Long unit = matcher.matches() ? SIZE_UNITS.get(matcher.group(2)) : null;
+    if (unit == null) {
       throw badValue(name, expected, null);
     }
-    int shift = switch (matcher.group(2).isEmpty() ? 'b' : matcher.group(2).charAt(0)) {
-      case 'k' -> 10;
-      case 'm' -> 20;
-      case 'g' -> 30;
-      case 't' -> 40;
-      default -> 0;
-    };
     try {
-      long number = Long.parseLong(matcher.group(1));
-      if (number < 1 || number > Long.MAX_VALUE >> shift) {
+      long bytes = Math.multiplyExact(Long.parseLong(matcher.group(1)), unit);
+      if (bytes < 1) {
         throw badValue(name, expected, null);
       }
-      return number << shift;
-    } catch (NumberFormatException e) {
+      return bytes;
+    } catch (NumberFormatException | ArithmeticException e) {
       throw badValue(name, expected, e);
     }
   }
 
   /**
-   * Reads a duration of zero or more: ISO-8601 ({@code PT1M}), a number with a unit ({@code 500ms},
-   * {@code 30s}, {@code 1m}, {@code 2h}, {@code 1d}), or {@code 0}; or returns {@code otherwise} if
-   * the option is not set.
+   * Reads a duration of zero or more, in HOCON's duration syntax (a whole number with an optional
+   * unit: {@code ns}, {@code us}, {@code ms}, {@code s}, {@code m}, {@code h}, {@code d} or their
+   * spelled-out names such as {@code 1 minute}; a bare number is milliseconds) or ISO-8601
+   * ({@code PT1M}); or returns {@code otherwise} if the option is not set.
    */
   public Duration duration(String name, Duration otherwise) {
     String value = values.get(name);
     if (value == null) {
       return otherwise;
     }
-    String expected = "a duration of zero or more, such as PT1M, 30s or 0";
-    String text = value.strip().toLowerCase(Locale.ROOT);
-    if (text.equals("0")) {
-      return Duration.ZERO;
-    }
-    Matcher matcher = SHORT_DURATION.matcher(text);
+    String expected = "a duration of zero or more, such as 30s, 1m, 1 minute or PT1M";
+    String text = value.strip();
+    Matcher matcher = NUMBER_AND_UNIT.matcher(text);
     Duration parsed;
     try {
       if (matcher.matches()) {
-        long number = Long.parseLong(matcher.group(1));
-        parsed = switch (matcher.group(2)) {
-          case "ms", "millis", "milliseconds" -> Duration.ofMillis(number);
-          case "s", "seconds" -> Duration.ofSeconds(number);
-          case "m", "minutes" -> Duration.ofMinutes(number);
-          case "h", "hours" -> Duration.ofHours(number);
-          default -> Duration.ofDays(number);
-        };
+        ChronoUnit unit = DURATION_UNITS.get(matcher.group(2));
+        if (unit == null) {
+          throw badValue(name, expected, null);
+        }
+        parsed = Duration.of(Long.parseLong(matcher.group(1)), unit);
       } else {
-        parsed = Duration.parse(value.strip());
+        parsed = Duration.parse(text.toUpperCase(Locale.ROOT));
       }
     } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
       throw badValue(name, expected, e);
