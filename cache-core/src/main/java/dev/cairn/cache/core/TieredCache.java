@@ -623,13 +623,19 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
    * tier this does nothing.
    *
    * @throws CacheWriteException if the lower tier refused a batch; the entries stay buffered and
-   *     are retried in the background
+   *     are retried in the background. Or if it refused writes permanently: those were dropped,
+   *     and their keys read as the lower tier holds them once this is thrown.
    */
   public void flush() {
     checkOpen();
     if (tiers.writeBehind != null) {
-      tiers.writeBehind.flush();
-      reconcileTierRemovals();
+      try {
+        tiers.writeBehind.flush();
+      } finally {
+        // Also when the flush throws: the writes it dropped for good must have left memory before
+        // the caller hears of them, or a read right after would still find them there.
+        reconcileTierRemovals();
+      }
     }
   }
 
