@@ -3,7 +3,6 @@ package dev.cairn.cache.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -12,13 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,12 +29,11 @@ import org.junit.jupiter.api.Test;
  */
 class OneLoadPerKeyTest {
 
-  private final ExecutorService threads = Executors.newCachedThreadPool();
-  private final List<Thread> readers = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final ParkedThreads threads = new ParkedThreads();
 
   @AfterEach
   void stopThreads() {
-    threads.shutdownNow();
+    threads.close();
   }
 
   private static TieredCache<String, String> memoryOnly(String name) {
@@ -46,19 +41,7 @@ class OneLoadPerKeyTest {
         .build();
   }
 
-  private <T> Future<T> reader(java.util.concurrent.Callable<T> call) {
-    return threads.submit(() -> {
-      readers.add(Thread.currentThread());
-      return call.call();
-    });
-  }
 
-  /** Waits until {@code count} reader threads have started and are all parked. */
-  private void awaitParked(int count) {
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> readers.size() == count
-        && readers.stream().allMatch(thread -> thread.getState() == Thread.State.WAITING
-            || thread.getState() == Thread.State.TIMED_WAITING));
-  }
 
   @Test
   void eightReadersOfTwentyMissingKeysLoadEachKeyOnce() throws Exception {
@@ -74,10 +57,10 @@ class OneLoadPerKeyTest {
       for (int key = 0; key < 20; key++) {
         for (int thread = 0; thread < 8; thread++) {
           String k = "k" + key;
-          results.add(reader(() -> cache.get(k, loader)));
+          results.add(threads.submit(() -> cache.get(k, loader)));
         }
       }
-      awaitParked(160);
+      threads.awaitParked(160);
       go.countDown();
       for (int i = 0; i < results.size(); i++) {
         assertThat(results.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("loaded k" + i / 8);
@@ -102,9 +85,9 @@ class OneLoadPerKeyTest {
       };
       List<Future<String>> results = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        results.add(reader(() -> cache.get("k", failing)));
+        results.add(threads.submit(() -> cache.get("k", failing)));
       }
-      awaitParked(4);
+      threads.awaitParked(4);
       go.countDown();
       for (Future<String> result : results) {
         assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS)).hasCause(down);
@@ -122,11 +105,11 @@ class OneLoadPerKeyTest {
       String slow = "slow";
       String neighbour = keyOnTheSameStripeAs(slow);
       CountDownLatch release = new CountDownLatch(1);
-      Future<String> blocked = reader(() -> cache.get(slow, key -> {
+      Future<String> blocked = threads.submit(() -> cache.get(slow, key -> {
         await(release);
         return "late";
       }));
-      awaitParked(1);
+      threads.awaitParked(1);
       Future<String> other = threads.submit(() -> {
         cache.put(neighbour + "-put", "p");
         return cache.get(neighbour, key -> "quick");
@@ -146,9 +129,9 @@ class OneLoadPerKeyTest {
         await(go);
         return "stale from the database";
       };
-      Future<String> first = reader(() -> cache.get("k", stale));
-      Future<String> second = reader(() -> cache.get("k", stale));
-      awaitParked(2);
+      Future<String> first = threads.submit(() -> cache.get("k", stale));
+      Future<String> second = threads.submit(() -> cache.get("k", stale));
+      threads.awaitParked(2);
       cache.put("k", "written");
       go.countDown();
       assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("written");
@@ -161,11 +144,11 @@ class OneLoadPerKeyTest {
   void aRemoveWhileTheLoadRunsWinsEvenThoughTheKeyWasAbsent() throws Exception {
     try (TieredCache<String, String> cache = memoryOnly("remove-wins")) {
       CountDownLatch go = new CountDownLatch(1);
-      Future<String> reading = reader(() -> cache.get("k", key -> {
+      Future<String> reading = threads.submit(() -> cache.get("k", key -> {
         await(go);
         return "read before the invalidation";
       }));
-      awaitParked(1);
+      threads.awaitParked(1);
       assertThat(cache.remove("k")).isFalse();
       go.countDown();
       assertThat(reading.get(10, TimeUnit.SECONDS)).isNull();
@@ -192,9 +175,9 @@ class OneLoadPerKeyTest {
       };
       List<Future<Map<String, String>>> results = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        results.add(reader(() -> cache.getAll(keys, loader)));
+        results.add(threads.submit(() -> cache.getAll(keys, loader)));
       }
-      awaitParked(4);
+      threads.awaitParked(4);
       go.countDown();
       for (Future<Map<String, String>> result : results) {
         assertThat(result.get(10, TimeUnit.SECONDS)).containsExactly(
@@ -224,14 +207,14 @@ class OneLoadPerKeyTest {
         await(go);
         return "loaded";
       };
-      Future<String> reading = reader(() -> cache.get("k", loader));
-      awaitParked(1);
-      Future<String> processing = reader(() -> cache.invoke("k", entry -> {
+      Future<String> reading = threads.submit(() -> cache.get("k", loader));
+      threads.awaitParked(1);
+      Future<String> processing = threads.submit(() -> cache.invoke("k", entry -> {
         String value = entry.load(loader);
         entry.setValue(value + " and processed");
         return value;
       }));
-      awaitParked(2);
+      threads.awaitParked(2);
       go.countDown();
       assertThat(processing.get(10, TimeUnit.SECONDS)).isEqualTo("loaded");
       assertThat(reading.get(10, TimeUnit.SECONDS)).as("the processor's write won")

@@ -3,22 +3,18 @@ package dev.cairn.cache.jcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.cache.core.ParkedThreads;
 import java.io.Serializable;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +26,6 @@ import javax.cache.configuration.MutableConfiguration;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheLoaderException;
 import javax.cache.processor.EntryProcessorException;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,8 +47,7 @@ class OneLoadPerKeyTest {
   static final Map<String, AtomicInteger> LOAD_ALLS = new ConcurrentHashMap<>();
 
   private final String name = "one-load-" + System.nanoTime();
-  private final ExecutorService threads = Executors.newCachedThreadPool();
-  private final List<Thread> readers = new CopyOnWriteArrayList<>();
+  private final ParkedThreads threads = new ParkedThreads();
   private CacheManager manager;
 
   /** Counts each load, waits for the test's go, then returns "loaded k" or fails for "bad". */
@@ -110,7 +104,7 @@ class OneLoadPerKeyTest {
     if (GO.containsKey(name)) {
       GO.get(name).countDown();
     }
-    threads.shutdownNow();
+    threads.close();
     if (manager != null) {
       manager.close();
     }
@@ -119,18 +113,7 @@ class OneLoadPerKeyTest {
     LOAD_ALLS.remove(name);
   }
 
-  private <T> Future<T> reader(Callable<T> call) {
-    return threads.submit(() -> {
-      readers.add(Thread.currentThread());
-      return call.call();
-    });
-  }
 
-  private void awaitParked(int count) {
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> readers.size() == count
-        && readers.stream().allMatch(thread -> thread.getState() == Thread.State.WAITING
-            || thread.getState() == Thread.State.TIMED_WAITING));
-  }
 
   @Test
   void eightThreadsReadingTwentyMissingKeysLoadTwentyTimes() throws Exception {
@@ -139,10 +122,10 @@ class OneLoadPerKeyTest {
     for (int key = 0; key < 20; key++) {
       for (int thread = 0; thread < 8; thread++) {
         String k = "k" + key;
-        results.add(reader(() -> cache.get(k)));
+        results.add(threads.submit(() -> cache.get(k)));
       }
     }
-    awaitParked(160);
+    threads.awaitParked(160);
     GO.get(name).countDown();
     for (int i = 0; i < results.size(); i++) {
       assertThat(results.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("loaded k" + i / 8);
@@ -159,9 +142,9 @@ class OneLoadPerKeyTest {
     Cache<String, String> cache = readThroughCache();
     List<Future<String>> results = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      results.add(reader(() -> cache.get("bad")));
+      results.add(threads.submit(() -> cache.get("bad")));
     }
-    awaitParked(4);
+    threads.awaitParked(4);
     GO.get(name).countDown();
     for (Future<String> result : results) {
       assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS))
@@ -180,9 +163,9 @@ class OneLoadPerKeyTest {
     Set<String> keys = new LinkedHashSet<>(List.of("a", "b", "c"));
     List<Future<Map<String, String>>> results = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      results.add(reader(() -> cache.getAll(keys)));
+      results.add(threads.submit(() -> cache.getAll(keys)));
     }
-    awaitParked(4);
+    threads.awaitParked(4);
     GO.get(name).countDown();
     for (Future<Map<String, String>> result : results) {
       assertThat(result.get(10, TimeUnit.SECONDS)).containsOnly(Map.entry("a", "cached a"),
@@ -196,14 +179,14 @@ class OneLoadPerKeyTest {
   @Test
   void anEntryProcessorReadingThroughWaitsForTheGetsLoad() throws Exception {
     Cache<String, String> cache = readThroughCache();
-    Future<String> reading = reader(() -> cache.get("k"));
-    awaitParked(1);
-    Future<String> processing = reader(() -> cache.invoke("k", (entry, arguments) -> {
+    Future<String> reading = threads.submit(() -> cache.get("k"));
+    threads.awaitParked(1);
+    Future<String> processing = threads.submit(() -> cache.invoke("k", (entry, arguments) -> {
       String value = entry.getValue();
       entry.setValue(value + ", processed");
       return value;
     }));
-    awaitParked(2);
+    threads.awaitParked(2);
     GO.get(name).countDown();
     assertThat(processing.get(10, TimeUnit.SECONDS)).isEqualTo("loaded k");
     assertThat(reading.get(10, TimeUnit.SECONDS)).isEqualTo("loaded k, processed");

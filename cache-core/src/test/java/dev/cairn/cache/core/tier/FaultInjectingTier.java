@@ -1,7 +1,5 @@
 package dev.cairn.cache.core.tier;
 
-import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,9 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class FaultInjectingTier<K, V> implements LowerTier<K, V> {
+public final class FaultInjectingTier<K, V> extends ForwardingTier<K, V> {
 
-  private final LowerTier<K, V> delegate;
   private final AtomicBoolean halveNextBatch = new AtomicBoolean();
   private volatile boolean failingTransiently;
   private final Set<K> refused = ConcurrentHashMap.newKeySet();
@@ -28,7 +25,7 @@ public final class FaultInjectingTier<K, V> implements LowerTier<K, V> {
   private final AtomicInteger failures = new AtomicInteger();
 
   public FaultInjectingTier(LowerTier<K, V> delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /**
@@ -88,65 +85,5 @@ public final class FaultInjectingTier<K, V> implements LowerTier<K, V> {
     for (TierWrite<K, V> write : writes) {
       passedOn.computeIfAbsent(write.key(), key -> new AtomicInteger()).incrementAndGet();
     }
-  }
-
-  @Override
-  public String name() {
-    return delegate.name();
-  }
-
-  @Override
-  public void open(TierContext<K, V> context) {
-    delegate.open(context);
-  }
-
-  @Override
-  public PreparedWrite prepare(K key, V value) {
-    return delegate.prepare(key, value);
-  }
-
-  @Override
-  public TierEntry<V> read(int segment, K key) {
-    return delegate.read(segment, key);
-  }
-
-  @Override
-  public Map<K, TierEntry<V>> readAll(int segment, Collection<? extends K> keys) {
-    return delegate.readAll(segment, keys);
-  }
-
-  @Override
-  public Iterator<K> keys(int segment) {
-    return delegate.keys(segment);
-  }
-
-  @Override
-  public long size() {
-    return delegate.size();
-  }
-
-  @Override
-  public long storedBytes() {
-    return delegate.storedBytes();
-  }
-
-  @Override
-  public void clear(int segment) {
-    delegate.clear(segment);
-  }
-
-  @Override
-  public void saveHotKeys(List<K> hottestFirst) {
-    delegate.saveHotKeys(hottestFirst);
-  }
-
-  @Override
-  public List<K> hotKeys() {
-    return delegate.hotKeys();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }
