@@ -1,8 +1,6 @@
 package dev.cairn.cache.core;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -24,34 +22,34 @@ final class ReadThrough<K, V> {
   }
 
   /**
-   * The miss path of {@link TieredCache#get(Object, Function)}: finds the key absent under its lock (another
-   * thread may have written or loaded it since the lock-free read) and joins or starts its load.
+   * What a reader found under the key's lock: a value some tier holds, or the key's load, which
+   * it either joined ({@code owner} false) or started.
+   */
+  private record Lookup<V>(V value, LoadsInFlight.Load<V> load, boolean owner) {
+  }
+
+  /**
+   * The miss path of {@link TieredCache#get(Object, Function)}: finds the key absent under its
+   * lock (another thread may have written or loaded it since the lock-free read) and joins or
+   * starts its load.
    */
   V load(K key, Function<? super K, ? extends V> loader) {
-    List<LoadsInFlight.Load<V>> started = new ArrayList<>(1);
-    Object found = cache.withKey(key, true, slot -> {
+    Lookup<V> lookup = cache.withKey(key, true, slot -> {
       V current = slot.load(false);
       if (current != null) {
-        return current;
+        return new Lookup<>(current, null, false);
       }
       LoadsInFlight.Load<V> running = loads.get(key);
-      if (running != null) {
-        return running;
-      }
-      started.add(loads.start(key));
-      return null;
+      return running != null ? new Lookup<>(null, running, false)
+          : new Lookup<>(null, loads.start(key), true);
     });
-    if (found instanceof LoadsInFlight.Load<?> joined) {
-      @SuppressWarnings("unchecked")
-      LoadsInFlight.Load<V> load = (LoadsInFlight.Load<V>) joined;
-      return load.awaitSettled();
+    if (lookup.load() == null) {
+      return lookup.value();
     }
-    if (started.isEmpty()) {
-      @SuppressWarnings("unchecked")
-      V current = (V) found;
-      return current;
+    if (!lookup.owner()) {
+      return lookup.load().awaitSettled();
     }
-    LoadsInFlight.Load<V> load = started.get(0);
+    LoadsInFlight.Load<V> load = lookup.load();
     V loaded;
     try {
       loaded = loader.apply(key);
@@ -64,7 +62,7 @@ final class ReadThrough<K, V> {
   }
 
   // The waiters are failed before the key's lock is taken: an entry processor holding that lock
-  // may be waiting for this load (see Slot#loadUnderLock).
+  // may be waiting for this load (see KeySlot#loadUnderLock).
   private void endFailedLoad(K key, LoadsInFlight.Load<V> load, Throwable failure) {
     load.fail(failure);
     cache.withKey(key, true, slot -> {
