@@ -27,6 +27,8 @@ final class KeySlot<K, V> {
   // What a bulk read found below for this key, used instead of a read of its own.
   private boolean hasPrefetched;
   private TierEntry<V> prefetched;
+  // What the coherence layer was told of this operation's change, for the writer to wait for.
+  private java.util.concurrent.CompletionStage<?> told;
 
   KeySlot(TierStack<K, V> tiers, K key, int segment, boolean quiet) {
     this.tiers = tiers;
@@ -238,6 +240,9 @@ final class KeySlot<K, V> {
    */
   private void writeTiers(V newValue, long newExpiresAt, EventType type, V oldValue) {
     tiers.loads.written(key);
+    // Expiry and warm-up are this cache's own business; a change is everyone's.
+    boolean tell = tiers.coherence != null && !quiet
+        && (type == EventType.CREATED || type == EventType.UPDATED || type == EventType.REMOVED);
     if (tiers.writeBehind != null && !(newValue == null && oldValue == null)) {
       // A key whose equals or hashCode throws must fail here, before the buffer takes the
       // write: failing in the memory update below would leave a write the caller saw fail
@@ -260,6 +265,9 @@ final class KeySlot<K, V> {
         return entry;
       });
     }
+    if (tell && told == null) {
+      told = tiers.coherence.changed(key);
+    }
     value = newValue;
     expiresAt = newExpiresAt;
     inMemory = entry;
@@ -270,17 +278,48 @@ final class KeySlot<K, V> {
   }
 
   /**
+   * Drops the key from memory and from the lower tier (a tombstone through the write-behind
+   * buffer), for a change another process made: no event, no statistics, and the coherence layer
+   * is not told, since it told us. A load in flight is overtaken, so it stores nothing.
+   */
+  void invalidate() {
+    tiers.loads.written(key);
+    if (tiers.writeBehind != null) {
+      tiers.writeBehind.write(segment, new TierWrite<>(key, null, 0L, null));
+    }
+    tiers.memoryMap.remove(key);
+    value = null;
+    inMemory = null;
+  }
+
+  /** Waits, after the key's lock is released, for what the coherence layer was told. */
+  void awaitTold() {
+    if (told != null) {
+      try {
+        told.toCompletableFuture().join();
+      } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+        throw new CacheWriteException("Cache '" + tiers.name + "' made the change, but could not"
+            + " tell the other processes sharing it: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
    * A read-through load from inside an entry processor, under the key's lock: waits for the
    * load another reader has in flight for the key, if any, instead of loading again; otherwise
    * loads here. Stores nothing: the processor decides.
    */
   /**
-   * Marks the key's load in flight, if any, as overtaken by this operation even if it changes
-   * nothing: an unconditional removal of an absent key (an invalidation) must still keep a load
-   * that may have read the old value from storing it. Changes mark it anyway (writeTiers).
+   * For an unconditional removal, before it looks at what the key holds: even if the key turns out
+   * absent here, the removal still overtakes a load in flight (an invalidation must keep a load
+   * that may have read the old value from storing it) and still tells the coherence layer (another
+   * process may hold the key). A removal that finds the key tells it once, not twice.
    */
-  void overtakeLoad() {
+  void announceRemoval() {
     tiers.loads.written(key);
+    if (tiers.coherence != null && !quiet && told == null) {
+      told = tiers.coherence.changed(key);
+    }
   }
 
   V loadUnderLock(Function<? super K, ? extends V> loader) {

@@ -46,7 +46,7 @@ final class ProcessedEntry<K, V> implements MutableEntry<K, V> {
         slot.store(value);
       }
       case REMOVE -> {
-        slot.overtakeLoad();
+        slot.announceRemoval();
         if (load() != null) {
           slot.delete();
         }

@@ -28,12 +28,16 @@ final class TierStack<K, V> {
   final StatisticsCounters stats = new StatisticsCounters();
   final LoadsInFlight<K, V> loads = new LoadsInFlight<>();
   final WarmUpFence<K> warmUpFence = new WarmUpFence<>();
+  // null unless the cache is kept coherent with copies in other processes
+  final Coherence<K> coherence;
   // Read on every operation; switching statistics at run time is a JSR-107 management feature.
   private volatile boolean statisticsEnabled;
 
   TierStack(String name, Cache<K, MemoryEntry<V>> memory, LowerTier<K, V> lower,
       WriteBehind<K, V> writeBehind, int segments, Expiry<? super K, ? super V> expiry,
-      CacheClock clock, EventDispatcher<K, V> events, boolean statisticsEnabled) {
+      CacheClock clock, EventDispatcher<K, V> events, boolean statisticsEnabled,
+      Coherence<K> coherence) {
+    this.coherence = coherence;
     this.name = name;
     this.memory = memory;
     this.memoryMap = memory.asMap();
@@ -44,6 +48,11 @@ final class TierStack<K, V> {
     this.clock = clock;
     this.events = events;
     this.statisticsEnabled = statisticsEnabled;
+  }
+
+  /** Whether the local tiers may serve reads; see {@link Coherence#localTiersCurrent()}. */
+  boolean localTiersCurrent() {
+    return coherence == null || coherence.localTiersCurrent();
   }
 
   boolean statisticsEnabled() {

@@ -84,7 +84,8 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     // The eviction listener reads this.tiers, which is set before the first write can evict.
     this.tiers = new TierStack<>(name, builder.buildMemoryTier(this::onMemoryEviction), lower,
         writeBehind, builder.writeBehind.segments(), builder.expiry, builder.clock,
-        new EventDispatcher<>(name, builder.eventExecutor), builder.statisticsEnabled);
+        new EventDispatcher<>(name, builder.eventExecutor), builder.statisticsEnabled,
+        builder.coherence);
     this.readThrough = new ReadThrough<>(this, tiers.loads);
     if (lower == null) {
       this.tierRemovals = null;
@@ -99,6 +100,20 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     if (tiers.lower != null) {
       tiers.lower.open(new TierContext<>(name, tiers.segments, tiers.clock, tierRemovals));
       tiers.writeBehind.start();
+    }
+    if (tiers.coherence != null) {
+      // Before warm-up: what changed elsewhere while this cache was away must leave its lower
+      // tier before warm-up copies anything from there into memory.
+      try {
+        tiers.coherence.start(this);
+      } catch (RuntimeException | Error e) {
+        try {
+          close();
+        } catch (RuntimeException | Error suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
     }
     startWarmUp();
   }
@@ -142,6 +157,10 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   public V get(K key) {
     Objects.requireNonNull(key, "key");
     checkOpen();
+    if (!tiers.localTiersCurrent()) {
+      countMissWhileStale();
+      return null;
+    }
     boolean statistics = tiers.statisticsEnabled();
     long start = statistics ? System.nanoTime() : 0L;
     MemoryEntry<V> entry = tiers.memory.getIfPresent(key);
@@ -176,7 +195,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
       Objects.requireNonNull(key, "a key in keys");
     }
     checkOpen();
-    if (tiers.lower == null) {
+    if (tiers.lower == null || !tiers.localTiersCurrent()) {
       Map<K, V> found = new LinkedHashMap<>();
       for (K key : keys) {
         V value = get(key);
@@ -277,7 +296,17 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   public V get(K key, Function<? super K, ? extends V> loader) {
     Objects.requireNonNull(loader, "loader");
     V value = get(key);
-    return value != null ? value : readThrough.load(key, loader);
+    if (value != null) {
+      return value;
+    }
+    // Cut off from the other processes sharing the cache: load, but keep nothing here.
+    return tiers.localTiersCurrent() ? readThrough.load(key, loader) : loader.apply(key);
+  }
+
+  private void countMissWhileStale() {
+    if (tiers.statisticsEnabled()) {
+      tiers.stats.misses.increment();
+    }
   }
 
   /**
@@ -292,13 +321,24 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
       Function<? super Set<K>, ? extends Map<? extends K, ? extends V>> loader) {
     Objects.requireNonNull(loader, "loader");
     Map<K, V> found = getAll(keys);
-    return found.size() == keys.size() ? found : readThrough.loadAll(keys, found, loader);
+    if (found.size() == keys.size()) {
+      return found;
+    }
+    if (!tiers.localTiersCurrent()) {
+      Set<K> missing = new java.util.LinkedHashSet<>(keys);
+      Map<? extends K, ? extends V> loaded = loader.apply(missing);
+      return loaded == null ? Map.of() : Map.copyOf(loaded);
+    }
+    return readThrough.loadAll(keys, found, loader);
   }
 
   /** Returns whether the cache holds a value for the key; counts no statistics, promotes nothing. */
   public boolean containsKey(K key) {
     Objects.requireNonNull(key, "key");
     checkOpen();
+    if (!tiers.localTiersCurrent()) {
+      return false;
+    }
     MemoryEntry<V> entry = tiers.memory.getIfPresent(key);
     if (entry != null && !tiers.isExpired(entry.expiresAt())) {
       return true;
@@ -402,7 +442,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   /** Removes the key's value; returns whether there was one. */
   public boolean remove(K key) {
     return timedRemove(key, slot -> {
-      slot.overtakeLoad();
+      slot.announceRemoval();
       return slot.load(false) != null && slot.delete();
     });
   }
@@ -427,7 +467,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
   /** Removes the key's value and returns it, or {@code null}. */
   public V getAndRemove(K key) {
     return timedRemove(key, slot -> {
-      slot.overtakeLoad();
+      slot.announceRemoval();
       V old = slot.load(true);
       slot.countGet(old);
       if (old != null) {
@@ -504,18 +544,60 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     checkOpen();
     reconcileTierRemovals();
     tiers.warmUpFence.allWritten();
+    List<java.util.concurrent.CompletionStage<?>> told = new ArrayList<>(1);
     stripes.withAll(() -> {
-      if (tiers.writeBehind != null) {
-        tiers.writeBehind.withAllLanes(() -> {
-          tiers.writeBehind.clearBuffers();
-          for (int segment = 0; segment < tiers.segments; segment++) {
-            tiers.lower.clear(segment);
-          }
-        });
+      clearLocked();
+      if (tiers.coherence != null) {
+        told.add(tiers.coherence.cleared());
       }
-      tiers.memory.invalidateAll();
-      tiers.loads.allWritten();
     });
+    for (java.util.concurrent.CompletionStage<?> stage : told) {
+      try {
+        stage.toCompletableFuture().join();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw new CacheWriteException("Cache '" + name + "' was cleared, but could not tell the"
+            + " other processes sharing it: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  // Every key's lock is held.
+  private void clearLocked() {
+    if (tiers.writeBehind != null) {
+      tiers.writeBehind.withAllLanes(() -> {
+        tiers.writeBehind.clearBuffers();
+        for (int segment = 0; segment < tiers.segments; segment++) {
+          tiers.lower.clear(segment);
+        }
+      });
+    }
+    tiers.memory.invalidateAll();
+    tiers.loads.allWritten();
+  }
+
+  /**
+   * Drops the key from this cache's memory and lower tier, under the key's lock, because another
+   * process sharing the cache changed it: for a {@link Coherence} layer. The next read of the key
+   * here goes to the loader (or misses). Publishes no event, counts nothing, and does not tell the
+   * coherence layer; a load of the key in flight stores nothing.
+   */
+  public void invalidateLocally(K key) {
+    withKey(key, true, slot -> {
+      slot.invalidate();
+      return null;
+    });
+  }
+
+  /**
+   * Drops every entry of this cache's memory and lower tier, because another process cleared the
+   * cache or because changes were missed that cannot be replayed: for a {@link Coherence} layer.
+   * As {@link #invalidateLocally}, silently.
+   */
+  public void invalidateAllLocally() {
+    checkOpen();
+    reconcileTierRemovals();
+    tiers.warmUpFence.allWritten();
+    stripes.withAll(this::clearLocked);
   }
 
   // ---------------------------------------------------------------- whole cache
@@ -661,6 +743,16 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     boolean interrupted = running != null && running.stop(closeTimeout);
     if (tierRemovals != null) {
       tierRemovals.stop();
+    }
+    if (tiers.coherence != null) {
+      // No operation runs any more: stop receiving before the final flush, so that what was
+      // received is in the buffer that flush makes durable.
+      try {
+        tiers.coherence.close();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, () -> "Cache '" + name + "' could not leave the other processes"
+            + " sharing it cleanly", e);
+      }
     }
     try {
       if (tiers.writeBehind != null) {
@@ -827,10 +919,11 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     checkOpen();
     int hash = spread(key.hashCode());
     ReentrantLock lock = stripes.of(hash);
+    KeySlot<K, V> slot = new KeySlot<>(tiers, key, segmentOf(hash, tiers.segments), quiet);
     R result;
     lock.lock();
     try {
-      result = body.apply(new KeySlot<>(tiers, key, segmentOf(hash, tiers.segments), quiet));
+      result = body.apply(slot);
     } catch (RuntimeException | Error failure) {
       lock.unlock();
       try {
@@ -842,6 +935,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     }
     lock.unlock();
     tiers.events.awaitSynchronous();
+    slot.awaitTold();
     return result;
   }
 

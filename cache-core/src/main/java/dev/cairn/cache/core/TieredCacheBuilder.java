@@ -42,6 +42,7 @@ public final class TieredCacheBuilder<K, V> {
   boolean warmRestart = true;
   WarmUpLoader<K, V> warmUpLoader;
   int warmUpBatchSize = 256;
+  Coherence<K> coherence;
 
   TieredCacheBuilder(String name) {
     Objects.requireNonNull(name, "name");
@@ -184,6 +185,16 @@ public final class TieredCacheBuilder<K, V> {
    */
   public TieredCacheBuilder<K, V> warmRestart(boolean enabled) {
     this.warmRestart = enabled;
+    return this;
+  }
+
+  /**
+   * Keeps the cache coherent with the copies of it that other processes hold, such as the Redis
+   * invalidation bus of {@code cache-redis}: every change made here is announced, and every change
+   * announced by the others drops the key here. See {@link Coherence}. Default: none.
+   */
+  public TieredCacheBuilder<K, V> coherence(Coherence<K> coherence) {
+    this.coherence = java.util.Objects.requireNonNull(coherence, "coherence");
     return this;
   }
 
