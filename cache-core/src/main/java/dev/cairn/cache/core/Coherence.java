@@ -19,8 +19,14 @@ public interface Coherence<K> {
   /**
    * Joins the cache to the others: called once, after the cache is built and before it serves any
    * operation. It may block, to catch up with changes made while this cache was away.
+   *
+   * @param cache the cache
+   * @param savedPosition what {@link #close()} returned at the last clean close of a cache over the
+   *     same persistent lower tier, kept by the tier; {@code null} if there is none (a first start,
+   *     a crash, a tier that keeps nothing). Without it, a cache over a persistent tier cannot know
+   *     what the others changed while it was away.
    */
-  void start(TieredCache<K, ?> cache);
+  void start(TieredCache<K, ?> cache, String savedPosition);
 
   /**
    * Called under the key's lock after this cache changed the key: a put, a removal, a replace, an
@@ -46,6 +52,10 @@ public interface Coherence<K> {
    * Leaves the others: called at close, once no operation runs any more and before the final
    * flush, so that what was received is made durable with the rest. Must stop calling
    * {@link TieredCache#invalidateLocally} before it returns.
+   *
+   * @return where this cache stopped following the others, for the next {@link #start} over the
+   *     same persistent tier to resume from; the cache has its lower tier keep it only if the
+   *     final flush succeeded. {@code null} for none
    */
-  void close();
+  String close();
 }

@@ -105,7 +105,8 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
       // Before warm-up: what changed elsewhere while this cache was away must leave its lower
       // tier before warm-up copies anything from there into memory.
       try {
-        tiers.coherence.start(this);
+        tiers.coherence.start(this, tiers.lower == null ? null
+            : tiers.lower.takeCoherencePosition());
       } catch (RuntimeException | Error e) {
         try {
           close();
@@ -744,11 +745,12 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     if (tierRemovals != null) {
       tierRemovals.stop();
     }
+    String coherencePosition = null;
     if (tiers.coherence != null) {
       // No operation runs any more: stop receiving before the final flush, so that what was
       // received is in the buffer that flush makes durable.
       try {
-        tiers.coherence.close();
+        coherencePosition = tiers.coherence.close();
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, () -> "Cache '" + name + "' could not leave the other processes"
             + " sharing it cleanly", e);
@@ -769,6 +771,9 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
           if (flushed && warmRestart) {
             saveHotKeys();
           }
+          if (flushed && coherencePosition != null) {
+            saveCoherencePosition(coherencePosition);
+          }
         } finally {
           tiers.lower.close();
         }
@@ -777,6 +782,16 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  private void saveCoherencePosition(String position) {
+    try {
+      tiers.lower.saveCoherencePosition(position);
+    } catch (RuntimeException e) {
+      // The next start then drops what its tier holds, as after a crash: slower, never wrong.
+      LOG.log(Level.WARNING, () -> "Cache '" + name + "' could not keep its position in the"
+          + " changes of the other processes sharing it; the next start begins cold", e);
     }
   }
 

@@ -26,7 +26,7 @@ class CoherenceTest {
     volatile TieredCache<String, ?> cache;
     volatile boolean closed;
 
-    @Override public void start(TieredCache<String, ?> joining) {
+    @Override public void start(TieredCache<String, ?> joining, String savedPosition) {
       cache = joining;
     }
 
@@ -44,8 +44,9 @@ class CoherenceTest {
       return current.get();
     }
 
-    @Override public void close() {
+    @Override public String close() {
       closed = true;
+      return null;
     }
   }
 

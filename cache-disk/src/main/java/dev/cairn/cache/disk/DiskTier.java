@@ -67,6 +67,8 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
   private volatile boolean closing;
   private DiskSegment[] segments;
   private HotKeySnapshot<K> hotKeys;
+  // the name of the cache that opened the tier, for messages
+  private String cacheName;
 
   /** The journal length past which a segment folds its journal into a new checkpoint: 64 MiB. */
   public static final long DEFAULT_CHECKPOINT_BYTES = 64L << 20;
@@ -173,6 +175,7 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
 
   @Override
   public void open(TierContext<K, V> context) {
+    this.cacheName = context.cacheName();
     if (context.placementVersion() != DiskFormat.KEY_PLACEMENT) {
       throw new DiskTierException("Cache '" + context.cacheName() + "' places keys by version "
           + context.placementVersion() + " of the key placement, but the files in " + directory
@@ -454,6 +457,17 @@ public final class DiskTier<K, V> implements LowerTier<K, V> {
   @Override
   public List<K> hotKeys() {
     return hotKeys.keys();
+  }
+
+  /** Kept in the file {@code coherence-position}; see {@link CoherencePositionFile}. */
+  @Override
+  public void saveCoherencePosition(String position) {
+    CoherencePositionFile.save(directory, position);
+  }
+
+  @Override
+  public String takeCoherencePosition() {
+    return CoherencePositionFile.take(directory, cacheName);
   }
 
   /** Closes every segment, marking each clean, then releases the directory lock. */

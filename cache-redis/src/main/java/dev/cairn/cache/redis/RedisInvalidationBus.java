@@ -54,8 +54,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       replaced by one "clear" of the whole cache, so nothing is lost unseen. Once no message has
  *       been read for longer than {@code maxStaleness}, the cache stops serving from its own tiers
  *       (reads miss, read-through loads without storing) until it has caught up again.
- *   <li>A cache over a lower tier that outlives the process (the disk tier) starts cold: it drops
- *       its local entries when it joins, since it cannot know what changed while it was away.
+ *   <li>A cache over a lower tier that outlives the process (the disk tier) has the tier keep,
+ *       at a clean close, where it stopped reading; the next start replays from there before it
+ *       serves. After a crash, on a first start, or when the stream no longer holds everything
+ *       after that position, it drops its local entries instead (a cold start), since it cannot
+ *       know what changed while it was away.
  * </ul>
  *
  * <p><b>What it does not guarantee.</b> A JVM drops a key some milliseconds after another changed
@@ -92,7 +95,10 @@ public final class RedisInvalidationBus<K> implements Coherence<K> {
   private final Duration maxStaleness;
   private final Publishing publishing;
   private final int pendingLimit;
-  private final byte[] node = bytes(UUID.randomUUID().toString());
+  // Who this cache is on the bus, so it can tell its own messages; a cache that resumes after a
+  // clean close takes the node it had, so the messages it sent before closing stay its own.
+  // Set before the bus's threads start.
+  private byte[] node = bytes(UUID.randomUUID().toString());
 
   private RedisClient client;
   private StatefulRedisConnection<byte[], byte[]> writes;
@@ -219,7 +225,7 @@ public final class RedisInvalidationBus<K> implements Coherence<K> {
   // ---------------------------------------------------------------- joining and leaving
 
   @Override
-  public void start(TieredCache<K, ?> joining) {
+  public void start(TieredCache<K, ?> joining, String savedPosition) {
     this.cache = joining;
     this.cacheName = joining.name();
     this.stream = bytes("cairn:{" + cacheName + "}:invalidations");
@@ -233,16 +239,25 @@ public final class RedisInvalidationBus<K> implements Coherence<K> {
     try {
       writes = client.connect(ByteArrayCodec.INSTANCE);
       reads = client.connect(ByteArrayCodec.INSTANCE);
-      join();
+      if (joining.lowerTierName() == null) {
+        join();    // memory only: nothing here is older than now
+      } else if (savedPosition != null && resumeFrom(savedPosition)) {
+        catchUp(); // replays what the others changed while this cache was closed
+      } else {
+        // A first start, or after a crash: what changed elsewhere meanwhile cannot be known.
+        join();
+        joining.invalidateAllLocally();
+        if (savedPosition == null) {
+          LOG.log(Level.INFO, () -> "Cache '" + cacheName + "' has no position on its"
+              + " invalidation bus (a first start, or the last close was not clean): it drops"
+              + " what its lower tier holds and starts cold");
+        }
+      }
     } catch (RedisException e) {
       client.shutdown();
       throw new IllegalStateException("Cache '" + cacheName + "' cannot join its invalidation"
           + " bus at " + uri + ": " + e.getMessage() + ". Start Redis there, or build the cache"
           + " without the bus", e);
-    }
-    if (joining.lowerTierName() != null) {
-      // What changed elsewhere while this cache's lower tier was closed cannot be known.
-      joining.invalidateAllLocally();
     }
     lastContactNanos = System.nanoTime();
     running = true;
@@ -254,10 +269,11 @@ public final class RedisInvalidationBus<K> implements Coherence<K> {
     watchdog.start();
   }
 
+  /** Returns the position to resume from: the last message read, and the count up to it. */
   @Override
-  public void close() {
+  public String close() {
     if (!running) {
-      return;
+      return null;
     }
     running = false;
     synchronized (queueLock) {
@@ -272,6 +288,44 @@ public final class RedisInvalidationBus<K> implements Coherence<K> {
     join(watchdog, Duration.ofSeconds(1));
     writes.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    // Only a position whose messages were all applied: the reader has stopped (or is stuck, and
+    // then no position is given, so the next start is cold).
+    return reader.isAlive() ? null
+        : lastId + " " + addedUpToLastId + " " + new String(node, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Takes a saved position ({@code <last id> <messages up to it> <node>}); false if it is not one,
+   * and the cache must start cold.
+   */
+  private boolean resumeFrom(String saved) {
+    String[] parts = saved.strip().split(" ");
+    try {
+      if (parts.length == 3 && !parts[2].isEmpty()) {
+        compareIds(parts[0], START);
+        restartFrom(parts[0], Long.parseLong(parts[1]));
+        node = bytes(parts[2]);
+        return true;
+      }
+    } catch (NumberFormatException bad) {
+      // falls through
+    }
+    LOG.log(Level.WARNING, () -> "Cache '" + cacheName + "' ignores a saved bus position it cannot"
+        + " read ('" + saved + "') and starts cold");
+    return false;
+  }
+
+  /** Reads (and applies) the stream until nothing is left after the last message read. */
+  private void catchUp() {
+    long before = fullClears.get();
+    int rounds = 0;
+    while (readRound() == READ_BATCH) {
+      rounds++;
+    }
+    long replayedRounds = rounds + 1L;
+    LOG.log(Level.INFO, () -> "Cache '" + cacheName + "' caught up with its invalidation bus from"
+        + " its saved position (" + replayedRounds + " reads"
+        + (fullClears.get() > before ? ", after a gap: it dropped its local content" : "") + ")");
   }
 
   private Duration commandTimeout() {

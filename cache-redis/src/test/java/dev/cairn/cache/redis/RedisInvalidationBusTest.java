@@ -140,6 +140,50 @@ class RedisInvalidationBusTest {
     assertThat(b.size()).as("nothing left below either").isZero();
   }
 
+  private TieredCache<String, String> diskMember(Path directory) {
+    TieredCache<String, String> cache = TieredCache.<String, String>builder("prices")
+        .maximumSize(1_000).coherence(bus(Duration.ofSeconds(5)))
+        .lowerTier(DiskTier.of(directory, Serializers.string(), Serializers.string()))
+        .build();
+    caches.add(cache);
+    return cache;
+  }
+
+  @Test
+  void aPersistentMemberResumesFromWhereItStoppedAfterACleanClose() {
+    TieredCache<String, String> a = member();
+    Path bDisk = temp.resolve("b-disk");
+    TieredCache<String, String> b = diskMember(bDisk);
+    b.put("apple", "b's apple");
+    b.put("pear", "b's pear");
+    b.close();
+    assertThat(bDisk.resolve("coherence-position")).exists();
+
+    a.put("apple", "changed while b was closed");
+
+    TieredCache<String, String> reopened = diskMember(bDisk);
+    assertThat(bDisk.resolve("coherence-position")).as("taken at open: a crash now starts cold")
+        .doesNotExist();
+    assertThat(reopened.get("apple")).as("replayed before serving").isNull();
+    assertThat(reopened.get("pear")).as("no gap: the rest is kept").isEqualTo("b's pear");
+    assertThat(buses.get(buses.size() - 1).fullClears()).isZero();
+  }
+
+  @Test
+  void aPersistentMemberWhosePositionWasTrimmedAwayStartsCold() throws Exception {
+    TieredCache<String, String> a = member();
+    Path bDisk = temp.resolve("b-disk");
+    TieredCache<String, String> b = diskMember(bDisk);
+    b.put("pear", "b's pear");
+    b.close();
+    a.put("apple", "changed while b was closed");
+    server.command("XTRIM", "cairn:{prices}:invalidations", "MAXLEN", "0");
+
+    TieredCache<String, String> reopened = diskMember(bDisk);
+    assertThat(reopened.get("pear")).as("what it missed is unknown: nothing is kept").isNull();
+    assertThat(buses.get(buses.size() - 1).fullClears()).isEqualTo(1);
+  }
+
   @Test
   void aServerThatLostItsDataIsAGapThatDropsEverythingLocal() throws Exception {
     TieredCache<String, String> a = member();

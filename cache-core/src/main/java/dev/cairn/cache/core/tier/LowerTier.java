@@ -155,6 +155,25 @@ public interface LowerTier<K, V> extends AutoCloseable {
     return List.of();
   }
 
+  /**
+   * Keeps, with the tier's data, where the cache's coherence layer stopped following the copies
+   * of the cache in other processes (see {@code Coherence}), so that the next cache opened over
+   * this tier can catch up from there instead of dropping everything. Called once, at a clean
+   * close, after the final flush succeeded, like {@link #saveHotKeys}. A tier that persists
+   * nothing ignores it (the default).
+   */
+  default void saveCoherencePosition(String position) {
+  }
+
+  /**
+   * Returns the position saved by {@link #saveCoherencePosition} at the last clean close and
+   * forgets it durably, so that a crash after this open cannot resume from it again; {@code null}
+   * if there is none (the default). Called once, after {@link #open}.
+   */
+  default String takeCoherencePosition() {
+    return null;
+  }
+
   /** Releases the tier's resources; the engine has flushed everything it had before calling. */
   @Override
   void close();
