@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * Keeps the copies of one cache in several JVMs coherent through a Redis Stream: an invalidation
@@ -67,7 +68,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The bus is joined when the cache is built (it fails the build, naming the server, if Redis
  * cannot be reached then) and left when the cache closes. Create one per cache with
- * {@link #builder}, and hand it to {@code TieredCacheBuilder.coherence}.
+ * {@link #builder}, and hand it to {@code TieredCacheBuilder.coherence}. What it did is counted
+ * below ({@link #sent()} and so on) and published to Micrometer by
+ * {@link RedisInvalidationBusMetrics}.
  *
  * @param <K> the key type
  */
@@ -130,6 +133,14 @@ public final class RedisInvalidationBus<K> implements Coherence<K> {
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong fullClears = new AtomicLong();
   private final AtomicLong disconnects = new AtomicLong();
+  // The reader and the publisher both see the link drop and come back: one lock makes the
+  // disconnect count and the disconnected time agree on when it dropped and when it came back.
+  private final Object linkLock = new Object();
+  private long disconnectedNanos;
+  private long disconnectedSinceNanos;
+  // Told the lag of each applied message; only RedisInvalidationBusMetrics sets it, so the bus
+  // needs no Micrometer type. Volatile: set by the binder's thread, read by the reader thread.
+  private volatile LongConsumer lagListener = millis -> { };
 
   /** One invalidation to send: a key's bytes, or {@code null} for a clear of the whole cache. */
   private record Outgoing(byte[] key, CompletableFuture<Void> sent) {
@@ -383,11 +394,7 @@ public final class RedisInvalidationBus<K> implements Coherence<K> {
       }
       try {
         send(batch, clearFirst);
-        if (!connected) {
-          LOG.log(Level.INFO, () -> "Cache '" + cacheName + "' reaches its invalidation bus at "
-              + uri + " again");
-        }
-        connected = true;
+        noteConnected();
         backOff = 50;
       } catch (RedisException | java.util.concurrent.ExecutionException
           | java.util.concurrent.TimeoutException e) {
@@ -459,6 +466,8 @@ public final class RedisInvalidationBus<K> implements Coherence<K> {
       try {
         int read = readRound();
         lastContactNanos = System.nanoTime();
+        // A cache that only reads must see the link come back too, not only one that sends.
+        noteConnected();
         if (read < READ_BATCH) {
           if (!current) {
             current = true;
@@ -549,6 +558,7 @@ public final class RedisInvalidationBus<K> implements Coherence<K> {
       return; // our own change
     }
     received.incrementAndGet();
+    lagListener.accept(lagMillis(message.getId()));
     if (clear) {
       cache.invalidateAllLocally();
     } else if (key != null) {
@@ -608,6 +618,14 @@ public final class RedisInvalidationBus<K> implements Coherence<K> {
         : String.valueOf(value);
   }
 
+  /**
+   * How long ago Redis appended the message: its ID's first part is the server's clock at XADD.
+   * A server clock ahead of this JVM's would make it negative: counted as 0.
+   */
+  static long lagMillis(String id) {
+    return Math.max(0, System.currentTimeMillis() - parseId(id)[0]);
+  }
+
   /** Orders stream IDs ({@code <millis>-<sequence>}). */
   static int compareIds(String a, String b) {
     long[] x = parseId(a);
@@ -646,13 +664,29 @@ public final class RedisInvalidationBus<K> implements Coherence<K> {
   }
 
   private void noteDisconnected(Exception e) {
-    if (connected) {
+    synchronized (linkLock) {
+      if (!connected) {
+        return;
+      }
       connected = false;
       disconnects.incrementAndGet();
-      LOG.log(Level.WARNING, () -> "Cache '" + cacheName + "' lost its invalidation bus at "
-          + uri + " (" + e.getMessage() + "); local reads and writes go on, invalidations are"
-          + " queued");
+      disconnectedSinceNanos = System.nanoTime();
     }
+    LOG.log(Level.WARNING, () -> "Cache '" + cacheName + "' lost its invalidation bus at "
+        + uri + " (" + e.getMessage() + "); local reads and writes go on, invalidations are"
+        + " queued");
+  }
+
+  private void noteConnected() {
+    synchronized (linkLock) {
+      if (connected) {
+        return;
+      }
+      connected = true;
+      disconnectedNanos += System.nanoTime() - disconnectedSinceNanos;
+    }
+    LOG.log(Level.INFO, () -> "Cache '" + cacheName + "' reaches its invalidation bus at "
+        + uri + " again");
   }
 
   // ---------------------------------------------------------------- what it did
@@ -675,6 +709,24 @@ public final class RedisInvalidationBus<K> implements Coherence<K> {
   /** Returns how many times this JVM lost its connection to the bus. */
   public long disconnects() {
     return disconnects.get();
+  }
+
+  /** Returns how long, in all, this JVM has been without its bus, up to now. */
+  public Duration timeDisconnected() {
+    synchronized (linkLock) {
+      long nanos = disconnectedNanos;
+      if (!connected) {
+        nanos += System.nanoTime() - disconnectedSinceNanos;
+      }
+      return Duration.ofNanos(nanos);
+    }
+  }
+
+  /** Adds a listener told, for each applied message of another JVM, its lag in milliseconds. */
+  // Synchronized so that two binders added at once both stay in the chain.
+  synchronized void addLagListener(LongConsumer listener) {
+    Objects.requireNonNull(listener, "listener");
+    lagListener = lagListener.andThen(listener);
   }
 
   /** Returns how many invalidations wait to be sent. */

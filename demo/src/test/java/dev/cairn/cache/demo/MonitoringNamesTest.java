@@ -26,11 +26,15 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * docs/monitoring reads only what Cairn really exports: the demo serves on a random port, takes a
  * few requests, and every metric name in the Grafana dashboard's queries and the Prometheus
- * rules' expressions must be in its real {@code /actuator/prometheus} scrape.
+ * rules' expressions must be in its real {@code /actuator/prometheus} scrape. The invalidation
+ * bus's meters ({@code cache_bus_*}) are the exception: the demo is one JVM without Redis, so it
+ * has no bus; {@code RedisInvalidationBusMetricsTest} in cache-redis binds them on a real bus.
  */
 class MonitoringNamesTest {
 
   private static final Path MONITORING = Path.of("..", "docs", "monitoring");
+  // Names of cache-redis's RedisInvalidationBusMetrics, which the demo does not run.
+  private static final String BUS_PREFIX = "cache_bus_";
 
   @TempDir
   static Path data;
@@ -75,8 +79,8 @@ class MonitoringNamesTest {
 
     assertThat(dashboard).as("metric names in the dashboard").isNotEmpty();
     assertThat(rules).as("metric names in the alert rules").isNotEmpty();
-    assertThat(exported).as("names in /actuator/prometheus").containsAll(dashboard)
-        .containsAll(rules);
+    assertThat(exported).as("names in /actuator/prometheus").containsAll(withoutBus(dashboard))
+        .containsAll(withoutBus(rules));
   }
 
   @Test
@@ -85,6 +89,12 @@ class MonitoringNamesTest {
 
     assertThat(JsonMapper.builder().build().readTree(caches)
         .at("/cacheManagers/cacheManager/caches").propertyNames()).contains(ProductService.CACHE);
+  }
+
+  private static Set<String> withoutBus(Set<String> names) {
+    Set<String> left = new TreeSet<>(names);
+    left.removeIf(name -> name.startsWith(BUS_PREFIX));
+    return left;
   }
 
   private static Set<String> exportedNames(String scrape) {
