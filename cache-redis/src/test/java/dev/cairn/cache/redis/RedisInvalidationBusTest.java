@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RedisInvalidationBusTest {
 
-  private static final Duration WITHIN = Duration.ofSeconds(10);
+  // A bound, not a wait: generous, since the first test also pays for starting Lettuce and Netty.
+  private static final Duration WITHIN = Duration.ofSeconds(30);
 
   @TempDir
   Path temp;
