@@ -130,6 +130,7 @@ class CoherenceTest {
           await(release);
           return "loaded";
         }));
+        threads.awaitParked(1);   // in the loader: the load is registered before the second read
         Future<String> joined = threads.submit(() -> cache.get("k", key -> "second load"));
         threads.awaitParked(2);
         if (all) {
