@@ -280,10 +280,11 @@ final class KeySlot<K, V> {
   /**
    * Drops the key from memory and from the lower tier (a tombstone through the write-behind
    * buffer), for a change another process made: no event, no statistics, and the coherence layer
-   * is not told, since it told us. A load in flight is overtaken, so it stores nothing.
+   * is not told, since it told us. A load in flight stores nothing, but its readers get what it
+   * loaded.
    */
   void invalidate() {
-    tiers.loads.written(key);
+    tiers.loads.invalidated(key);
     if (tiers.writeBehind != null) {
       tiers.writeBehind.write(segment, new TierWrite<>(key, null, 0L, null));
     }

@@ -11,7 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A load is registered under the key's lock, when the read found the key absent in every tier,
  * and runs outside any lock, so a slow loader stalls only the readers of its own key. A write of
  * the key while the load runs marks it {@link Load#written}; the owner then does not store what it
- * loaded, and every waiter gets the written value instead.
+ * loaded, and every waiter gets the written value instead. An invalidation for another process's
+ * change marks it {@link Load#invalidated}: the owner does not store what it loaded either (it may
+ * have read the value the other process replaced), but its readers still get it, since no write
+ * here left anything better to return; a miss would tell them the key does not exist.
  */
 final class LoadsInFlight<K, V> {
 
@@ -24,9 +27,15 @@ final class LoadsInFlight<K, V> {
     private final CompletableFuture<V> settled = new CompletableFuture<>();
     // Set under the key's lock by any write of the key while the load is registered.
     private boolean written;
+    // Set under the key's lock when another process's change drops the key here meanwhile.
+    private boolean invalidated;
 
     boolean written() {
       return written;
+    }
+
+    boolean invalidated() {
+      return invalidated;
     }
 
     void loaded(V value) {
@@ -100,5 +109,23 @@ final class LoadsInFlight<K, V> {
   /** Marks every load as overtaken (a clear); the caller holds every key's lock. */
   void allWritten() {
     loads.values().forEach(load -> load.written = true);
+  }
+
+  /**
+   * Marks the key's load, if any, as not to be stored, for another process's change; the caller
+   * holds the key's lock.
+   */
+  void invalidated(K key) {
+    if (!loads.isEmpty()) {
+      Load<V> load = loads.get(key);
+      if (load != null) {
+        load.invalidated = true;
+      }
+    }
+  }
+
+  /** Marks every load as not to be stored (another process cleared); holds every key's lock. */
+  void allInvalidated() {
+    loads.values().forEach(load -> load.invalidated = true);
   }
 }

@@ -72,8 +72,8 @@ final class ReadThrough<K, V> {
   }
 
   /**
-   * Stores what a load returned unless the key was written meanwhile, and hands readers the
-   * outcome: the loaded value, or what the write left. The caller has completed
+   * Stores what a load returned unless the key was written or invalidated meanwhile, and hands
+   * readers the outcome: the loaded value, or what a write left. The caller has completed
    * {@link LoadsInFlight.Load#loaded} first, before taking the key's lock.
    */
   private V settle(K key, LoadsInFlight.Load<V> load, V loaded) {
@@ -85,7 +85,9 @@ final class ReadThrough<K, V> {
         if (load.written() || current != null) {
           return current;
         }
-        if (loaded != null) {
+        // Invalidated by another process: maybe the value it replaced, so not kept, but still
+        // the answer to this read (the bus's window), not a miss.
+        if (loaded != null && !load.invalidated()) {
           slot.store(loaded);
         }
         return loaded;

@@ -548,6 +548,7 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     List<java.util.concurrent.CompletionStage<?>> told = new ArrayList<>(1);
     stripes.withAll(() -> {
       clearLocked();
+      tiers.loads.allWritten();
       if (tiers.coherence != null) {
         told.add(tiers.coherence.cleared());
       }
@@ -573,14 +574,14 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
       });
     }
     tiers.memory.invalidateAll();
-    tiers.loads.allWritten();
   }
 
   /**
    * Drops the key from this cache's memory and lower tier, under the key's lock, because another
    * process sharing the cache changed it: for a {@link Coherence} layer. The next read of the key
    * here goes to the loader (or misses). Publishes no event, counts nothing, and does not tell the
-   * coherence layer; a load of the key in flight stores nothing.
+   * coherence layer; a load of the key in flight stores nothing, though its readers still get what
+   * it loaded (they asked before the change was seen here: a miss would tell them the key is gone).
    */
   public void invalidateLocally(K key) {
     withKey(key, true, slot -> {
@@ -598,7 +599,10 @@ public final class TieredCache<K, V> implements Iterable<Map.Entry<K, V>>, AutoC
     checkOpen();
     reconcileTierRemovals();
     tiers.warmUpFence.allWritten();
-    stripes.withAll(this::clearLocked);
+    stripes.withAll(() -> {
+      clearLocked();
+      tiers.loads.allInvalidated();
+    });
   }
 
   // ---------------------------------------------------------------- whole cache

@@ -3,6 +3,9 @@ package dev.cairn.cache.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,8 +16,9 @@ import org.junit.jupiter.api.Test;
  * The engine's side of coherence with other processes: which operations announce a change (every
  * change of a key, and an unconditional removal even of an absent key; never expiry, evictions or
  * warm-up), that a writer waits for what the coherence layer returned, that a local invalidation
- * drops the key from memory and the lower tier without announcing anything, and that a cache whose
- * coherence layer says it is stale serves nothing from its own tiers.
+ * drops the key from memory and the lower tier without announcing anything (and keeps a load in
+ * flight from storing, not from answering), and that a cache whose coherence layer says it is
+ * stale serves nothing from its own tiers.
  */
 class CoherenceTest {
 
@@ -110,6 +114,45 @@ class CoherenceTest {
       assertThat(cache.get("a")).isNull();
       assertThat(cache.get("b")).isNull();
       assertThat(coherence.announced).isEmpty();
+    }
+  }
+
+  /**
+   * Found by BusFaultTest (cache-redis): an invalidation from another JVM during a read-through
+   * load made that read return null, a miss for a key the system of record holds.
+   */
+  @Test
+  void aLoadOverlappingALocalInvalidationAnswersItsReadersButStoresNothing() throws Exception {
+    for (boolean all : new boolean[] {false, true}) {
+      try (TieredCache<String, String> cache = cache();
+          ParkedThreads threads = new ParkedThreads()) {
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> reader = threads.submit(() -> cache.get("k", key -> {
+          await(release);
+          return "loaded";
+        }));
+        threads.awaitParked(1);   // in the loader: the load is registered before the second read
+        Future<String> joined = threads.submit(() -> cache.get("k", key -> "second load"));
+        threads.awaitParked(2);
+        if (all) {
+          cache.invalidateAllLocally();
+        } else {
+          cache.invalidateLocally("k");
+        }
+        release.countDown();
+        assertThat(reader.get(10, TimeUnit.SECONDS)).as("all=%s", all).isEqualTo("loaded");
+        assertThat(joined.get(10, TimeUnit.SECONDS)).as("all=%s", all).isEqualTo("loaded");
+        assertThat(cache.get("k")).as("not stored, all=%s", all).isNull();
+      }
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
