@@ -98,11 +98,9 @@ final class LoadsInFlight<K, V> {
 
   /** Marks the key's load, if any, as overtaken by a write; the caller holds the key's lock. */
   void written(K key) {
-    if (!loads.isEmpty()) {
-      Load<V> load = loads.get(key);
-      if (load != null) {
-        load.written = true;
-      }
+    Load<V> load = get(key);
+    if (load != null) {
+      load.written = true;
     }
   }
 
@@ -116,11 +114,9 @@ final class LoadsInFlight<K, V> {
    * holds the key's lock.
    */
   void invalidated(K key) {
-    if (!loads.isEmpty()) {
-      Load<V> load = loads.get(key);
-      if (load != null) {
-        load.invalidated = true;
-      }
+    Load<V> load = get(key);
+    if (load != null) {
+      load.invalidated = true;
     }
   }
 
